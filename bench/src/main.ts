@@ -1,0 +1,87 @@
+/**
+ * `pnpm bench`: the raw better-sqlite3 limit, our SQLite engine and Emmett's SQLite event store on the same
+ * seeded workload, each on fresh database files in a temp dir (removed afterwards). One table, goals, and
+ * the same as markdown in $BENCH_OUT when set. Environment: BENCH_SCALE (default 1), BENCH_SEED,
+ * BENCH_SECONDS (append time cap at scale 1; read caps are twice that), BENCH_TMPDIR, BENCH_OUT.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import Database from 'better-sqlite3';
+import { type EngineResult, loadConfig, log, type Measurement, removeDir, type Storage } from './common';
+import { runEmmett } from './emmett';
+import { runRaw } from './raw';
+import { buildReport } from './report';
+import { PAYLOAD_BYTES, Workload } from './workload';
+
+const cfg = loadConfig();
+const cleanup = (): void => removeDir(cfg.dir);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    cleanup();
+    process.exit(130);
+  });
+}
+
+const main = async (): Promise<void> => {
+  const workload = new Workload(cfg.seed, 0, cfg.streams, cfg.perStream);
+  const batch = new Workload(cfg.seed, 1, Math.max(1, Math.round(workload.total / cfg.batchStreamLength)), cfg.batchStreamLength);
+  const started = Date.now();
+  log(`seed ${String(cfg.seed)}, scale ${String(cfg.scale)}, ${workload.total.toLocaleString('en-US')} events, dir ${cfg.dir}`);
+
+  const measurements: Measurement[] = [];
+  const storage: Storage[] = [];
+  const notes: string[] = [];
+  const run = async (name: string, fn: () => Promise<EngineResult>): Promise<void> => {
+    try {
+      const result = await fn();
+      measurements.push(...result.measurements);
+      if (result.storage !== undefined) storage.push(result.storage);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`${name} failed: ${message}`);
+      notes.push(`${name}: not measured (${message.split('\n')[0] ?? ''})`);
+    }
+  };
+
+  await run('raw', () => runRaw(cfg, workload, batch));
+  await run('ours', async () => {
+    // imported lazily: the raw and Emmett parts still run while the engine is being written
+    const { runOurs } = await import('./ours');
+    return runOurs(cfg, workload, batch);
+  });
+  await run('emmett', () => runEmmett(cfg, workload, batch));
+
+  const sqliteVersion = (() => {
+    const db = new Database(':memory:');
+    try {
+      return (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+    } finally {
+      db.close();
+    }
+  })();
+  const cpu = cpus();
+  const header = [
+    `ASN Ledger event-store benchmark — ${new Date().toISOString()}`,
+    `seed ${String(cfg.seed)} (BENCH_SEED), scale ${String(cfg.scale)} (BENCH_SCALE), ${String(cpu.length)} × ${cpu[0]?.model.trim() ?? '?'}, Node ${process.version}, SQLite ${sqliteVersion} (better-sqlite3) / 3.44.2 (sqlite3, Emmett)`,
+    `workload: ${workload.streams.toLocaleString('en-US')} streams × ${String(workload.perStream)} events = ${workload.total.toLocaleString('en-US')} events, interleaved; ${String(PAYLOAD_BYTES)}-byte JSON payloads; batched appends: ${batch.streams.toLocaleString('en-US')} streams × ${String(batch.perStream)} events`,
+    `caps: appends ${(cfg.appendMs / 1000).toFixed(1)} s, replays ${(cfg.readMs / 1000).toFixed(1)} s, load ${(cfg.loadMs / 1000).toFixed(0)} s, stream loads ${String(cfg.streamLoads)} or ${(cfg.streamLoadMs / 1000).toFixed(1)} s; total run ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  ];
+  notes.push(
+    'ev/s is events per second over the timed section (event generation excluded, except in the concurrent-appenders row which is wall clock); p50/p99 are per operation (one append, one batch, one stream load).',
+    'Ratios compare ev/s with the counterpart row: appends with the raw/Emmett single or 100-event append, replays with the raw full replay and the Emmett consumer, stream loads with stream loads.',
+    "Emmett's defaults already are journal_mode=WAL (set on every connection it opens) and synchronous=FULL (its sqlite3 build's default), so nothing was changed; it opens one connection per appendToStream/readStream call.",
+  );
+  const report = buildReport(header, measurements, storage, notes);
+  process.stdout.write(`\n${report.text}\n`);
+  if (cfg.out !== undefined) {
+    writeFileSync(cfg.out, report.markdown);
+    log(`markdown written to ${cfg.out}`);
+  }
+};
+
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(cleanup);

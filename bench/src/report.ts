@@ -1,0 +1,158 @@
+import { type EngineName, evPerSec, type Measurement, percentile, type Storage } from './common';
+
+/** The raw / Emmett row each operation is compared with (ratios are always of ev/s: higher is better). */
+const RAW_COUNTERPART: Record<string, string> = {
+  'append.single': 'append.single',
+  'append.concurrent': 'append.single',
+  'append.batch100': 'append.batch100',
+  load: 'load',
+  replay: 'replay',
+  'replay.subscribe': 'replay',
+  'stream.load': 'stream.load',
+};
+const EMMETT_COUNTERPART: Record<string, string> = {
+  'append.single': 'append.single',
+  'append.concurrent': 'append.single',
+  'append.batch100': 'append.batch100',
+  load: 'load',
+  replay: 'replay.subscribe',
+  'replay.subscribe': 'replay.subscribe',
+  'stream.load': 'stream.load',
+};
+const OP_ORDER = ['append.single', 'append.concurrent', 'append.batch100', 'load', 'replay', 'replay.subscribe', 'stream.load'];
+const ENGINE_ORDER: EngineName[] = ['raw', 'ours', 'emmett'];
+const ENGINE_LABEL: Record<EngineName, string> = { raw: 'raw better-sqlite3', ours: 'ours (event-store-sqlite)', emmett: 'Emmett 0.38.5' };
+const SYNCHRONOUS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
+
+const fmtRate = (v: number): string => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1));
+const fmtMs = (v: number | undefined): string => (v === undefined ? '' : v < 1 ? v.toFixed(3) : v.toFixed(2));
+const fmtRatio = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '' : `${v.toFixed(2)}×`);
+
+export interface Goal {
+  name: string;
+  measured: string;
+  target: string;
+  status: 'PASS' | 'GAP' | 'n/a';
+}
+
+export interface Report {
+  text: string;
+  markdown: string;
+  goals: Goal[];
+}
+
+const table = (header: string[], rows: string[][], align: ('l' | 'r')[]): string => {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string =>
+    `| ${cells.map((c, i) => (align[i] === 'r' ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (align[i] === 'r' ? `${'-'.repeat(w + 1)}:` : `:${'-'.repeat(w + 1)}`)).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+};
+
+export const buildReport = (header: string[], measurements: Measurement[], storage: Storage[], notes: string[]): Report => {
+  const find = (engine: EngineName, op: string | undefined): Measurement | undefined =>
+    op === undefined ? undefined : measurements.find((m) => m.engine === engine && m.op === op);
+  const sorted = [...measurements].sort(
+    (a, b) => OP_ORDER.indexOf(a.op) - OP_ORDER.indexOf(b.op) || ENGINE_ORDER.indexOf(a.engine) - ENGINE_ORDER.indexOf(b.engine),
+  );
+
+  const rows = sorted.map((m) => {
+    const rate = evPerSec(m);
+    const raw = find('raw', RAW_COUNTERPART[m.op]);
+    const emmett = find('emmett', EMMETT_COUNTERPART[m.op]);
+    const lat = m.latencies ?? [];
+    return [
+      m.label,
+      ENGINE_LABEL[m.engine],
+      m.events.toLocaleString('en-US'),
+      fmtRate(rate),
+      fmtMs(percentile(lat, 50)),
+      fmtMs(percentile(lat, 99)),
+      fmtRatio(raw === undefined ? undefined : rate / evPerSec(raw)),
+      fmtRatio(emmett === undefined ? undefined : rate / evPerSec(emmett)),
+    ];
+  });
+  const main = table(
+    ['operation', 'engine', 'events', 'ev/s', 'p50 (ms)', 'p99 (ms)', 'ratio to raw', 'ratio to Emmett'],
+    rows,
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
+  );
+
+  const storageRows = ENGINE_ORDER.flatMap((engine) => {
+    const s = storage.find((x) => x.engine === engine);
+    if (s === undefined) return [];
+    return [
+      [
+        ENGINE_LABEL[engine],
+        s.events.toLocaleString('en-US'),
+        (s.bytes / 1024 / 1024).toFixed(1),
+        s.events > 0 ? (s.bytes / s.events).toFixed(0) : '',
+        s.journalMode,
+        `${SYNCHRONOUS[s.synchronous] ?? '?'} (${String(s.synchronous)})`,
+      ],
+    ];
+  });
+  const storageTable = table(
+    ['engine', 'events', 'MiB', 'bytes/event', 'journal_mode', 'synchronous'],
+    storageRows,
+    ['l', 'r', 'r', 'r', 'l', 'l'],
+  );
+
+  // goals
+  const rate = (engine: EngineName, op: string): number | undefined => {
+    const m = find(engine, op);
+    return m === undefined || m.events === 0 ? undefined : evPerSec(m);
+  };
+  const ratioGoal = (name: string, ours: number | undefined, base: number | undefined, min: number, baseName: string): Goal => {
+    if (ours === undefined || base === undefined) return { name, measured: 'not measured', target: `≥ ${String(min * 100)}% of ${baseName}`, status: 'n/a' };
+    const r = ours / base;
+    return {
+      name,
+      measured: `${fmtRate(ours)} vs ${fmtRate(base)} ev/s = ${(r * 100).toFixed(0)}%`,
+      target: `≥ ${String(min * 100)}% of ${baseName}`,
+      status: r >= min ? 'PASS' : 'GAP',
+    };
+  };
+  const streamLoad = find('ours', 'stream.load');
+  const p99 = streamLoad === undefined ? undefined : percentile(streamLoad.latencies ?? [], 99);
+  const ourStorage = storage.find((s) => s.engine === 'ours');
+  const perEvent = ourStorage === undefined || ourStorage.events === 0 ? undefined : ourStorage.bytes / ourStorage.events;
+  const goals: Goal[] = [
+    ratioGoal('durable single appends', rate('ours', 'append.single'), rate('raw', 'append.single'), 0.8, 'raw 1 event/txn'),
+    ratioGoal('batched appends (100 events)', rate('ours', 'append.batch100'), rate('raw', 'append.batch100'), 0.8, 'raw 100 events/txn'),
+    ratioGoal('50 concurrent appenders', rate('ours', 'append.concurrent'), rate('ours', 'append.single'), 1, 'our sequential appends'),
+    ratioGoal('full replay (readAll)', rate('ours', 'replay'), rate('raw', 'replay'), 0.7, 'raw iterate+parse+fold'),
+    ratioGoal('subscription catch-up', rate('ours', 'replay.subscribe'), rate('raw', 'replay'), 0.6, 'raw iterate+parse+fold'),
+    p99 === undefined
+      ? { name: '25-event stream load p99', measured: 'not measured', target: '≤ 0.5 ms', status: 'n/a' }
+      : { name: '25-event stream load p99', measured: `${fmtMs(p99)} ms`, target: '≤ 0.5 ms', status: p99 <= 0.5 ? 'PASS' : 'GAP' },
+    perEvent === undefined
+      ? { name: 'storage per event', measured: 'not measured', target: '≤ 700 bytes', status: 'n/a' }
+      : { name: 'storage per event', measured: `${perEvent.toFixed(0)} bytes`, target: '≤ 700 bytes', status: perEvent <= 700 ? 'PASS' : 'GAP' },
+  ];
+  const goalTable = table(
+    ['goal', 'measured', 'target', 'status'],
+    goals.map((g) => [g.name, g.measured, g.target, g.status]),
+    ['l', 'l', 'l', 'l'],
+  );
+
+  const noteLines = notes.map((n) => `- ${n}`);
+  const text = [...header, '', main, '', 'Storage after a WAL checkpoint (replay data set), and the PRAGMAs read back:', '', storageTable, '', 'Goals:', '', goalTable, '', ...noteLines].join('\n');
+  const markdown = [
+    ...header.map((h) => `${h}  `),
+    '',
+    main,
+    '',
+    '**Storage** after a WAL checkpoint (replay data set: page_count × page_size / events), and the PRAGMAs read back:',
+    '',
+    storageTable,
+    '',
+    '**Goals**',
+    '',
+    goalTable,
+    '',
+    ...noteLines,
+    '',
+  ].join('\n');
+  return { text, markdown, goals };
+};
