@@ -1,0 +1,251 @@
+import { createHash } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
+import type { Request, RequestHandler, Response, Router } from 'express';
+import type { z } from 'zod';
+import type { ZodOpenApiOperationObject, ZodOpenApiResponsesObject } from 'zod-openapi';
+import { assertRole, principalOf, setPrincipal, type Principal, type Role } from './auth/principal';
+import { bearerTokenOf, type TokenVerifier } from './auth/verifier';
+import { IdempotencyInFlightError, UnauthorizedError, UnprocessableError, ValidationError } from './errors';
+import type { IdempotencyStore, StoredResponse } from './idempotency/store';
+import { ROUTE_LOCAL } from './logger';
+import { requestIdOf } from './requestId';
+import { parseInput } from './validate';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** What a handler returns; the kit writes it (and stores it for Idempotency-Key replays). */
+export interface HttpResult {
+  readonly status: number;
+  /** JSON body; omit for an empty response. */
+  readonly body?: unknown;
+  /** Headers worth replaying, such as ETag and Location. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Who may call: anyone, any verified caller, or a verified caller holding one of the roles. */
+export type Access = 'public' | 'authenticated' | readonly Role[];
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteContext<B, Q, P> {
+  readonly body: B;
+  readonly query: Q;
+  readonly params: P;
+  /** The verified caller; undefined only on public routes. */
+  readonly principal: Principal | undefined;
+  readonly requestId: string;
+  readonly req: Request;
+  readonly res: Response;
+}
+
+export interface RouteResponse {
+  readonly description: string;
+  readonly schema?: z.ZodType;
+}
+
+/**
+ * One endpoint: its schemas validate the request and document it in OpenAPI (one source), `access`
+ * is an explicit decision per route, and `handler` only sees parsed input.
+ */
+export interface RouteDefinition<
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+  Q extends z.ZodObject | undefined = z.ZodObject | undefined,
+  P extends z.ZodObject | undefined = z.ZodObject | undefined,
+> {
+  readonly method: HttpMethod;
+  /** Express path with `:name` parameters, e.g. `/employees/:employeeId/transfers`. */
+  readonly path: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tags?: readonly string[];
+  readonly operationId?: string;
+  readonly access: Access;
+  readonly body?: B;
+  readonly query?: Q;
+  readonly params?: P;
+  /**
+   * Require an `Idempotency-Key` and replay the stored response to retries. Defaults to true for POST:
+   * every command POST is idempotent.
+   */
+  readonly idempotent?: boolean;
+  readonly responses: Readonly<Record<number, RouteResponse>>;
+  handler(context: RouteContext<Out<B>, Out<Q>, Out<P>>): Promise<HttpResult> | HttpResult;
+}
+
+/** A route with its types erased, as collected by `createServiceApp`. */
+export type Route = RouteDefinition;
+
+/** Declares a route; the handler's input types follow from the schemas. */
+export const defineRoute = <
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodObject | undefined = undefined,
+  P extends z.ZodObject | undefined = undefined,
+>(
+  route: RouteDefinition<B, Q, P>,
+): Route => route as unknown as Route;
+
+export const isIdempotent = (route: Route): boolean => route.idempotent ?? route.method === 'post';
+
+export interface RouteDeps {
+  readonly verifyToken?: TokenVerifier;
+  readonly idempotency?: IdempotencyStore;
+  readonly now: () => Date;
+}
+
+/** Printable ASCII without spaces or quotes; an RFC 8941 sf-string's quotes are stripped first. */
+const IDEMPOTENCY_KEY = /^[\x21\x23-\x7e]{1,255}$/;
+
+const hasBody = (req: Request): boolean =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+
+/** Key order must not make two equal requests look different. */
+const canonical = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+};
+
+const idempotencyKeyOf = (req: Request): string => {
+  const raw = req.headers['idempotency-key'];
+  const key = typeof raw === 'string' ? raw.replace(/^"(.*)"$/, '$1') : undefined;
+  if (key === undefined || !IDEMPOTENCY_KEY.test(key)) {
+    throw new ValidationError('This command requires an Idempotency-Key header (1-255 printable characters).', [
+      { in: 'header', path: 'idempotency-key', code: key === undefined ? 'missing' : 'invalid_format', message: 'Expected a unique key per command, such as a UUID.' },
+    ]);
+  }
+  return key;
+};
+
+const authenticateRoute = async (route: Route, req: Request, res: Response, verify: TokenVerifier | undefined): Promise<void> => {
+  if (route.access === 'public') return;
+  const token = bearerTokenOf(req);
+  if (token === undefined || !verify) throw new UnauthorizedError();
+  const principal = await verify(token);
+  setPrincipal(res, principal);
+  if (route.access !== 'authenticated') assertRole(principal, route.access);
+};
+
+const send = (res: Response, result: HttpResult | StoredResponse, replayed: boolean): void => {
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+  if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+  res.status(result.status);
+  if (result.body === undefined) res.end();
+  else res.json(result.body);
+};
+
+/**
+ * Runs `execute` at most once per key: a retry with the same request gets the stored response, a
+ * different request under the same key gets 422, a retry while the first is running gets 409.
+ * If the handler throws, the claim is released so that the client can retry.
+ */
+const runOnce = async (
+  store: IdempotencyStore,
+  now: () => Date,
+  scope: string,
+  key: string,
+  fingerprint: string,
+  execute: () => Promise<HttpResult>,
+): Promise<{ result: HttpResult | StoredResponse; replayed: boolean }> => {
+  const id = { scope, key };
+  const claim = await store.claim(id, fingerprint, now());
+  switch (claim.kind) {
+    case 'replay':
+      return { result: claim.response, replayed: true };
+    case 'mismatch':
+      throw new UnprocessableError('This Idempotency-Key was already used for a different request.');
+    case 'in-flight':
+      throw new IdempotencyInFlightError();
+    case 'claimed':
+      break;
+  }
+  let result: HttpResult;
+  try {
+    result = await execute();
+  } catch (error) {
+    await store.release(id, claim.token);
+    throw error;
+  }
+  const stored: StoredResponse = { status: result.status, headers: { ...result.headers }, ...(result.body === undefined ? {} : { body: result.body }) };
+  await store.complete(id, claim.token, stored, now());
+  return { result: stored, replayed: false };
+};
+
+/** The express handler for one route: label, authenticate, validate, (idempotently) run, send. */
+export const routeHandler = (route: Route, deps: RouteDeps): RequestHandler => async (req, res) => {
+  const span = trace.getActiveSpan();
+  span?.setAttribute('http.route', route.path);
+  span?.updateName(`${route.method.toUpperCase()} ${route.path}`);
+  await authenticateRoute(route, req, res, deps.verifyToken);
+  if (!route.body && hasBody(req)) throw new ValidationError('This endpoint takes no request body.');
+  const body = route.body ? parseInput(route.body, req.body, 'body') : undefined;
+  const query = route.query ? parseInput(route.query, req.query, 'query') : undefined;
+  const params = route.params ? parseInput(route.params, req.params, 'params') : undefined;
+  const principal = principalOf(res);
+  const execute = async () =>
+    route.handler({ body, query, params, principal, requestId: requestIdOf(res) ?? '', req, res });
+
+  if (!isIdempotent(route)) {
+    send(res, await execute(), false);
+    return;
+  }
+  if (!deps.idempotency) throw new Error(`route ${route.method} ${route.path} is idempotent but no idempotency store was given`);
+  const scope = `${principal?.subject ?? 'anonymous'} ${route.method.toUpperCase()} ${route.path}`;
+  const fingerprint = createHash('sha256').update(canonical({ params: req.params, query: req.query, body: req.body })).digest('base64url');
+  const { result, replayed } = await runOnce(deps.idempotency, deps.now, scope, idempotencyKeyOf(req), fingerprint, execute);
+  send(res, result, replayed);
+};
+
+/** Registers `routes` on `router`, each labelled with its pattern first so that even a 401 logs its route. */
+export const mountRoutes = (router: Router, routes: readonly Route[], deps: RouteDeps): void => {
+  for (const route of routes) {
+    const label: RequestHandler = (_req, res, next) => {
+      res.locals[ROUTE_LOCAL] = route.path;
+      next();
+    };
+    router[route.method](route.path, label, routeHandler(route, deps));
+  }
+};
+
+/** Express `:name` parameters as OpenAPI `{name}`. */
+export const openApiPath = (path: string): string => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+/** The OpenAPI operation of a route, generated from the same schemas that validate it. */
+export const openApiOperation = (route: Route, problem: z.ZodType): ZodOpenApiOperationObject => {
+  const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: problem } } });
+  const responses: ZodOpenApiResponsesObject = {};
+  for (const [status, response] of Object.entries(route.responses)) {
+    responses[status as `2${string}`] = {
+      description: response.description,
+      ...(response.schema ? { content: { 'application/json': { schema: response.schema } } } : {}),
+    };
+  }
+  responses['400'] = problemResponse('Invalid request');
+  if (route.access !== 'public') responses['401'] = problemResponse('Missing or invalid bearer token');
+  if (Array.isArray(route.access)) responses['403'] = problemResponse(`Requires one of the roles: ${route.access.join(', ')}`);
+  if (route.body) {
+    responses['413'] = problemResponse('Body too large');
+    responses['415'] = problemResponse('Body is not application/json');
+  }
+  if (isIdempotent(route)) {
+    responses['409'] ??= problemResponse('Conflict, or the same Idempotency-Key is in flight');
+    responses['422'] = problemResponse('Idempotency-Key reused for a different request');
+  }
+  responses['500'] = problemResponse('Unexpected error');
+  const requestParams = {
+    ...(route.params ? { path: route.params } : {}),
+    ...(route.query ? { query: route.query } : {}),
+  };
+  return {
+    summary: route.summary,
+    ...(route.description === undefined ? {} : { description: route.description }),
+    ...(route.tags === undefined ? {} : { tags: [...route.tags] }),
+    ...(route.operationId === undefined ? {} : { operationId: route.operationId }),
+    ...(route.access === 'public' ? { security: [] } : {}),
+    ...(Object.keys(requestParams).length > 0 ? { requestParams } : {}),
+    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+    responses,
+  };
+};
