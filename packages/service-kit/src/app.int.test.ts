@@ -319,8 +319,10 @@ describe('OpenAPI', () => {
     expect(schema.properties.name).toMatchObject({ type: 'string', minLength: 1, maxLength: 100 });
     expect(schema.additionalProperties).toBe(false);
     expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '413', '415', '422']));
+    expect(post.parameters).toEqual([expect.objectContaining({ in: 'header', name: 'Idempotency-Key', required: true })]);
     const put = res.body.paths['/employees/{employeeId}'].put;
-    expect(put.parameters[0]).toMatchObject({ in: 'path', name: 'employeeId' });
+    expect(put.parameters.map((p: { in: string; name: string }) => `${p.in}:${p.name}`).sort()).toEqual(['header:If-Match', 'path:employeeId']);
+    expect(Object.keys(put.responses)).toEqual(expect.arrayContaining(['412', '428']));
     const list = res.body.paths['/employees'].get;
     expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(['limit', 'unit']);
   });

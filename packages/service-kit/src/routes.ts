@@ -7,6 +7,7 @@ import { assertRole, principalOf, setPrincipal, type Principal, type Role } from
 import { bearerTokenOf, type TokenVerifier } from './auth/verifier';
 import { IdempotencyInFlightError, UnauthorizedError, UnprocessableError, ValidationError } from './errors';
 import type { IdempotencyStore, StoredResponse } from './idempotency/store';
+import { parseIfMatch } from './etag';
 import { ROUTE_LOCAL } from './logger';
 import { requestIdOf } from './requestId';
 import { parseInput } from './validate';
@@ -34,6 +35,8 @@ export interface RouteContext<B, Q, P> {
   /** The verified caller; undefined only on public routes. */
   readonly principal: Principal | undefined;
   readonly requestId: string;
+  /** The revision from `If-Match` when the route declares `ifMatch`; otherwise undefined. */
+  readonly expectedRevision: number | 'exists' | undefined;
   readonly req: Request;
   readonly res: Response;
 }
@@ -68,6 +71,8 @@ export interface RouteDefinition<
    * every command POST is idempotent.
    */
   readonly idempotent?: boolean;
+  /** Parse `If-Match` into `expectedRevision` (malformed: 400); 'required' answers 428 when it is absent. */
+  readonly ifMatch?: 'required' | 'optional';
   readonly responses: Readonly<Record<number, RouteResponse>>;
   handler(context: RouteContext<Out<B>, Out<Q>, Out<P>>): Promise<HttpResult> | HttpResult;
 }
@@ -183,9 +188,10 @@ export const routeHandler = (route: Route, deps: RouteDeps): RequestHandler => a
   const body = route.body ? parseInput(route.body, req.body, 'body') : undefined;
   const query = route.query ? parseInput(route.query, req.query, 'query') : undefined;
   const params = route.params ? parseInput(route.params, req.params, 'params') : undefined;
+  const expectedRevision = route.ifMatch ? parseIfMatch(req, { required: route.ifMatch === 'required' }) : undefined;
   const principal = principalOf(res);
   const execute = async () =>
-    route.handler({ body, query, params, principal, requestId: requestIdOf(res) ?? '', req, res });
+    route.handler({ body, query, params, principal, requestId: requestIdOf(res) ?? '', expectedRevision, req, res });
 
   if (!isIdempotent(route)) {
     send(res, await execute(), false);
@@ -229,9 +235,16 @@ export const openApiOperation = (route: Route, problem: z.ZodType): ZodOpenApiOp
     responses['413'] = problemResponse('Body too large');
     responses['415'] = problemResponse('Body is not application/json');
   }
+  const headers: { in: 'header'; name: string; required: boolean; description: string; schema: { type: 'string'; maxLength?: number } }[] = [];
   if (isIdempotent(route)) {
     responses['409'] ??= problemResponse('Conflict, or the same Idempotency-Key is in flight');
     responses['422'] = problemResponse('Idempotency-Key reused for a different request');
+    headers.push({ in: 'header', name: 'Idempotency-Key', required: true, description: 'Unique per command; a retry with the same key and body replays the response.', schema: { type: 'string', maxLength: 255 } });
+  }
+  if (route.ifMatch) {
+    responses['412'] = problemResponse('If-Match names an outdated revision');
+    if (route.ifMatch === 'required') responses['428'] = problemResponse('If-Match is required');
+    headers.push({ in: 'header', name: 'If-Match', required: route.ifMatch === 'required', description: 'The ETag (stream revision) the change is based on, e.g. "3".', schema: { type: 'string' } });
   }
   responses['500'] = problemResponse('Unexpected error');
   const requestParams = {
@@ -245,6 +258,7 @@ export const openApiOperation = (route: Route, problem: z.ZodType): ZodOpenApiOp
     ...(route.operationId === undefined ? {} : { operationId: route.operationId }),
     ...(route.access === 'public' ? { security: [] } : {}),
     ...(Object.keys(requestParams).length > 0 ? { requestParams } : {}),
+    ...(headers.length > 0 ? { parameters: headers } : {}),
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
     responses,
   };

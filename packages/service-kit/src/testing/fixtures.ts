@@ -9,7 +9,7 @@ import { openLocalIssuer, type LocalIssuer } from '../auth/localIssuer';
 import { createTokenVerifier } from '../auth/verifier';
 import { ConcurrencyError, HttpProblem, type ErrorMapper } from '../errors';
 import { eventStoreErrorMapper } from '../eventStoreErrors';
-import { parseIfMatch, setETag } from '../etag';
+import { setETag } from '../etag';
 import { createSqliteIdempotencyStore, type SqliteIdempotencyStore } from '../idempotency/sqliteStore';
 import { createLogger } from '../logger';
 import { defineRoute } from '../routes';
@@ -114,10 +114,10 @@ export const sampleApp = async (dataDir: string): Promise<SampleApp> => {
       access: ['hr-staff'],
       params: EmployeeParams,
       body: EmployeeBody,
+      ifMatch: 'required',
       responses: { 200: { description: 'Renamed' } },
-      handler: ({ req, res, params }) => {
-        const expected = parseIfMatch(req, { required: true });
-        if (expected !== 'exists' && expected !== revision) throw new ConcurrencyError();
+      handler: ({ res, params, expectedRevision }) => {
+        if (expectedRevision !== 'exists' && expectedRevision !== revision) throw new ConcurrencyError();
         revision += 1;
         setETag(res, revision);
         return { status: 200, body: { employeeId: params.employeeId, revision } };
