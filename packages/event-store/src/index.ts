@@ -1,0 +1,27 @@
+export type {
+  AppendOptions,
+  AppendResult,
+  CheckpointStore,
+  EventMetadata,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from './types';
+export { DuplicateEventIdError, InvalidAppendError, WrongExpectedRevisionError } from './errors';
+export { eventHash, GENESIS_HASH, type StoredEvent } from './hash';
+export { assertAppendable, categoryOf, revisionMatches } from './names';
+export { startSubscription, waitForSignal, type SubscriptionSource } from './subscription';
+export {
+  verifyEvents,
+  type StreamHead,
+  type VerifiableEvent,
+  type VerifyProblem,
+  type VerifyProblemKind,
+  type VerifyReport,
+} from './verify';
+export { InMemoryEventStore } from './inMemory';
