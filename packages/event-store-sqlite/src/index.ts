@@ -1,0 +1,7 @@
+export {
+  openSqliteEventStore,
+  SqliteEventStore,
+  type SqliteEventStoreOptions,
+  type SqlitePragmas,
+} from './sqliteEventStore';
+export { verifySqliteFile, type SqliteVerifyReport } from './verify';
