@@ -40,7 +40,7 @@ export const loadConfig = (): BenchConfig => {
   const seed = seedRaw === undefined || seedRaw === '' ? 20_240_601 : Number.parseInt(seedRaw, 10) >>> 0;
   // time caps shrink with the scale, but not below what still gives a usable number
   const timeFactor = Math.min(1, Math.max(0.15, scale));
-  const seconds = num('BENCH_SECONDS', 10);
+  const seconds = num('BENCH_SECONDS', 8);
   const base = process.env.BENCH_TMPDIR ?? tmpdir();
   return {
     scale,
@@ -50,8 +50,8 @@ export const loadConfig = (): BenchConfig => {
     perStream: 25,
     batchStreamLength: 100,
     appendMs: seconds * 1000 * timeFactor,
-    readMs: 2 * seconds * 1000 * timeFactor,
-    loadMs: 12 * seconds * 1000 * timeFactor,
+    readMs: 1.5 * seconds * 1000 * timeFactor,
+    loadMs: 10 * seconds * 1000 * timeFactor,
     streamLoadMs: 0.5 * seconds * 1000 * timeFactor,
     streamLoads: Math.max(500, Math.round(20_000 * scale)),
     concurrency: 50,
@@ -134,13 +134,28 @@ export interface StreamSummary {
   grade: unknown;
 }
 
-export const fold = (state: Map<string, StreamSummary>, stream: string, type: string, data: unknown): void => {
+/** Events a fold saw out of revision order (each stream must come 0, 1, 2, … in a replay). */
+export const foldAnomalies = { count: 0 };
+
+export const fold = (state: Map<string, StreamSummary>, stream: string, revision: number, type: string, data: unknown): void => {
   const grade = (data as { grade?: unknown } | null)?.grade;
   const summary = state.get(stream);
+  if (revision !== (summary?.count ?? 0)) foldAnomalies.count++;
   if (summary === undefined) state.set(stream, { count: 1, lastType: type, grade });
   else {
     summary.count++;
     summary.lastType = type;
     summary.grade = grade;
   }
+};
+
+/** Sanity check of a replay: the fold saw every event it counted, each stream's events in revision order. */
+export const checkFold = (state: Map<string, StreamSummary>, events: number): string | undefined => {
+  let total = 0;
+  for (const summary of state.values()) total += summary.count;
+  const anomalies = foldAnomalies.count;
+  foldAnomalies.count = 0;
+  if (total !== events) return `CHECK FAILED: folded ${String(total)} events but counted ${String(events)}`;
+  if (anomalies > 0) return `CHECK FAILED: ${String(anomalies)} events out of revision order`;
+  return undefined;
 };

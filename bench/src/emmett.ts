@@ -27,7 +27,7 @@ import {
   streamsTable,
 } from '@event-driven-io/emmett-sqlite';
 import Database from 'better-sqlite3';
-import { type BenchConfig, databaseBytes, type EngineResult, fold, log, type Measurement, now, type StreamSummary } from './common';
+import { type BenchConfig, checkFold, databaseBytes, type EngineResult, fold, log, type Measurement, now, type StreamSummary } from './common';
 import { batchAppends, loadInterleaved, sequentialAppends, streamLoads } from './drivers';
 import type { PlacedEvent, Workload } from './workload';
 
@@ -71,8 +71,11 @@ const closeConnection = (connection: SQLiteConnection): Promise<void> =>
  */
 export const emmettRowWriter = (fileName: string): { write: (chunk: PlacedEvent[]) => void; close: () => void } => {
   const db = new Database(fileName);
+  // not a measurement: written as fast as possible (no fsync, big cache, big transactions); the rows, their
+  // order and so the pages are the same as with durable appends
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -262144');
   const partition = String(streamsTable.columns.partition as unknown);
   const insertStream = db.prepare(
     `INSERT INTO ${streamsTable.name} (stream_id, stream_position, partition, stream_type, stream_metadata, is_archived) VALUES (?, 1, ?, ?, '[]', 0)`,
@@ -103,7 +106,38 @@ export const emmettRowWriter = (fileName: string): { write: (chunk: PlacedEvent[
   return { write: (chunk) => write(chunk), close: () => db.close() };
 };
 
+/**
+ * Emmett 0.38.5 on node-sqlite3 now and then fails a COMMIT with "SQLITE_BUSY: cannot commit transaction -
+ * SQL statements in progress" (a statement of its own transaction not yet finalized); it rolls back, so the
+ * append is retried as is (the retry is inside the timed call) and the retries are counted in the row's note.
+ */
+const retryingBusy = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, retries: { count: number }) => async (...args: A): Promise<R> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(...args);
+    } catch (error) {
+      const busy = error instanceof Error && error.message.includes('SQLITE_BUSY');
+      if (!busy || attempt >= 5) throw error;
+      retries.count++;
+    }
+  }
+};
+
+const retryNote = (retries: { count: number }): string | undefined =>
+  retries.count === 0 ? undefined : `${String(retries.count)} SQLITE_BUSY commit failure(s) retried`;
+
 export const runEmmett = async (cfg: BenchConfig, main: Workload, batch: Workload): Promise<EngineResult> => {
+  // Emmett console.logs the errors it rethrows: keep stdout for the report
+  const consoleLog = console.log;
+  console.log = (...args: unknown[]) => console.error(...args);
+  try {
+    return await measureEmmett(cfg, main, batch);
+  } finally {
+    console.log = consoleLog;
+  }
+};
+
+const measureEmmett = async (cfg: BenchConfig, main: Workload, batch: Workload): Promise<EngineResult> => {
   const measurements: Measurement[] = [];
   const add = (op: string, label: string, t: { events: number; ms: number; latencies?: number[] }, note?: string): void => {
     measurements.push({ op, label, engine: 'emmett', ...t, ...(note === undefined ? {} : { note }) });
@@ -112,27 +146,22 @@ export const runEmmett = async (cfg: BenchConfig, main: Workload, batch: Workloa
   // single appends through the public store API, expected version checked
   {
     const store = getSQLiteEventStore({ fileName: join(cfg.dir, 'emmett-single.db') });
+    const retries = { count: 0 };
+    const append = retryingBusy((p: PlacedEvent) => store.appendToStream(p.stream, [toEmmett(p)], { expectedStreamVersion: BigInt(p.revision) }), retries);
     log('emmett: single appends');
-    add(
-      'append.single',
-      'append 1 event (sequential)',
-      await sequentialAppends(cfg, main, (p) =>
-        store.appendToStream(p.stream, [toEmmett(p)], { expectedStreamVersion: BigInt(p.revision) }),
-      ),
-    );
+    add('append.single', 'append 1 event (sequential)', await sequentialAppends(cfg, main, append), retryNote(retries));
   }
 
   // 100 events per append: one whole stream of the batch workload
   {
     const store = getSQLiteEventStore({ fileName: join(cfg.dir, 'emmett-batch.db') });
-    log('emmett: 100-event appends');
-    add(
-      'append.batch100',
-      `append ${String(batch.perStream)} events (1 stream)`,
-      await batchAppends(cfg, batch, (events) =>
-        store.appendToStream((events[0] as PlacedEvent).stream, events.map(toEmmett), { expectedStreamVersion: 0n }),
-      ),
+    const retries = { count: 0 };
+    const append = retryingBusy(
+      (events: PlacedEvent[]) => store.appendToStream((events[0] as PlacedEvent).stream, events.map(toEmmett), { expectedStreamVersion: 0n }),
+      retries,
     );
+    log('emmett: 100-event appends');
+    add('append.batch100', `append ${String(batch.perStream)} events (1 stream)`, await batchAppends(cfg, batch, append), retryNote(retries));
   }
 
   // Emmett's own load rate: its appendToStream (the function the store calls), one event per append so that
@@ -142,8 +171,10 @@ export const runEmmett = async (cfg: BenchConfig, main: Workload, batch: Workloa
     const connection = sqliteConnection({ fileName: join(cfg.dir, 'emmett-load.db') });
     await createEventStoreSchema(connection);
     log('emmett: load rate through its appendToStream');
-    const loaded = await loadInterleaved({ ...cfg, loadMs: cfg.appendMs }, main, (chunk) =>
-      connection.withTransaction(async () => {
+    const retries = { count: 0 };
+    const loadChunk = retryingBusy(
+      (chunk: PlacedEvent[]) =>
+        connection.withTransaction(async () => {
         for (const p of chunk) {
           const result = await appendToStream(connection, p.stream, streamTypeOf(p.stream), [toEmmett(p)], {
             expectedStreamVersion: BigInt(p.revision),
@@ -151,8 +182,10 @@ export const runEmmett = async (cfg: BenchConfig, main: Workload, batch: Workloa
           if (!result.success) throw new Error(`emmett: append to ${p.stream} at ${String(p.revision)} failed`);
         }
       }),
+      retries,
     );
-    add('load', `load replay set (${String(cfg.loadBatch)} appends/txn)`, loaded, 'time-boxed');
+    const loaded = await loadInterleaved({ ...cfg, loadMs: cfg.appendMs }, main, loadChunk);
+    add('load', `load replay set (${String(cfg.loadBatch)} appends/txn)`, loaded, retryNote(retries));
     await closeConnection(connection);
   }
 
@@ -165,7 +198,7 @@ export const runEmmett = async (cfg: BenchConfig, main: Workload, batch: Workloa
   }
   log(`emmett: writing the ${String(main.total)}-event replay set in its table format`);
   const writer = emmettRowWriter(fileName);
-  const written = await loadInterleaved(cfg, main, writer.write);
+  const written = await loadInterleaved({ ...cfg, loadBatch: 10_000 }, main, writer.write);
   writer.close();
   const loadedEvents = written.events;
   const pragmas = await readPragmas(fileName);
@@ -185,7 +218,7 @@ export const runEmmett = async (cfg: BenchConfig, main: Workload, batch: Workloa
       processorId: 'bench-replay',
       startFrom: 'BEGINNING',
       eachMessage: (message) => {
-        fold(state, message.metadata.streamName, message.type, message.data);
+        fold(state, message.metadata.streamName, Number(message.metadata.streamPosition) - 1, message.type, message.data);
         events++;
         if (events >= target || ((events & 1023) === 0 && now() > deadline)) {
           end = now();
@@ -200,7 +233,7 @@ export const runEmmett = async (cfg: BenchConfig, main: Workload, batch: Workloa
     await consumer.start();
     clearTimeout(guard);
     if (end === start) end = now();
-    add('replay.subscribe', 'replay via consumer/processor', { events, ms: end - start });
+    add('replay.subscribe', 'replay via consumer/processor', { events, ms: end - start }, checkFold(state, events));
     await consumer.close();
   }
 

@@ -2,7 +2,8 @@
  * `pnpm bench`: the raw better-sqlite3 limit, our SQLite engine and Emmett's SQLite event store on the same
  * seeded workload, each on fresh database files in a temp dir (removed afterwards). One table, goals, and
  * the same as markdown in $BENCH_OUT when set. Environment: BENCH_SCALE (default 1), BENCH_SEED,
- * BENCH_SECONDS (append time cap at scale 1; read caps are twice that), BENCH_TMPDIR, BENCH_OUT.
+ * BENCH_SECONDS (append time cap at scale 1; read caps are twice that), BENCH_TMPDIR, BENCH_OUT,
+ * BENCH_ENGINES (comma-separated subset of raw,ours,emmett).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -31,7 +32,12 @@ const main = async (): Promise<void> => {
   const measurements: Measurement[] = [];
   const storage: Storage[] = [];
   const notes: string[] = [];
+  const engines = (process.env.BENCH_ENGINES ?? 'raw,ours,emmett').split(',').map((e) => e.trim());
   const run = async (name: string, fn: () => Promise<EngineResult>): Promise<void> => {
+    if (!engines.includes(name)) {
+      notes.push(`${name}: skipped (BENCH_ENGINES)`);
+      return;
+    }
     try {
       const result = await fn();
       measurements.push(...result.measurements);

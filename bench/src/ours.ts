@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { ExpectedRevision, NewEvent } from '@asn/event-store';
 import { openSqliteEventStore } from '@asn/event-store-sqlite';
-import { type BenchConfig, databaseBytes, type EngineResult, fold, log, type Measurement, now, type StreamSummary } from './common';
+import { type BenchConfig, checkFold, databaseBytes, type EngineResult, fold, log, type Measurement, now, type StreamSummary } from './common';
 import { batchAppends, concurrentAppends, loadInterleaved, sequentialAppends, streamLoads } from './drivers';
 import type { PlacedEvent, Workload } from './workload';
 
@@ -79,11 +79,11 @@ export const runOurs = async (cfg: BenchConfig, main: Workload, batch: Workload)
     const deadline = start + cfg.readMs;
     let events = 0;
     for await (const event of store.readAll()) {
-      fold(state, event.stream, event.type, event.data);
+      fold(state, event.stream, event.revision, event.type, event.data);
       events++;
       if (events >= target || ((events & 1023) === 0 && now() > deadline)) break;
     }
-    add('replay', 'full replay via readAll (+ fold)', { events, ms: now() - start });
+    add('replay', 'full replay via readAll (+ fold)', { events, ms: now() - start }, checkFold(state, events));
   }
 
   // full replay through a catch-up subscription with a fresh checkpoint, until caughtUp
@@ -103,7 +103,7 @@ export const runOurs = async (cfg: BenchConfig, main: Workload, batch: Workload)
       batchSize: 1000,
       handle: (event) => {
         if (end !== 0) return;
-        fold(state, event.stream, event.type, event.data);
+        fold(state, event.stream, event.revision, event.type, event.data);
         events++;
         if ((events & 1023) === 0 && now() > deadline) {
           end = now();
@@ -114,7 +114,7 @@ export const runOurs = async (cfg: BenchConfig, main: Workload, batch: Workload)
     await Promise.race([subscription.caughtUp, cap, subscription.done]);
     if (end === 0) end = now();
     await subscription.stop();
-    add('replay.subscribe', 'catch-up subscription (from 0 until caughtUp)', { events, ms: end - start });
+    add('replay.subscribe', 'catch-up subscription (from 0 until caughtUp)', { events, ms: end - start }, checkFold(state, events));
   }
 
   // one stream, whole

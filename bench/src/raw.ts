@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { type BenchConfig, databaseBytes, type EngineResult, fold, log, type Measurement, now, type StreamSummary } from './common';
+import { type BenchConfig, checkFold, databaseBytes, type EngineResult, fold, log, type Measurement, now, type StreamSummary } from './common';
 import { batchAppends, loadInterleaved, sequentialAppends, streamLoads } from './drivers';
 import type { PlacedEvent, Workload } from './workload';
 
@@ -83,14 +83,14 @@ export const runRaw = async (cfg: BenchConfig, main: Workload, batch: Workload):
     const start = now();
     const deadline = start + cfg.readMs;
     let events = 0;
-    for (const row of select.iterate() as IterableIterator<{ stream: string; type: string; data: string; metadata: string }>) {
+    for (const row of select.iterate() as IterableIterator<{ stream: string; revision: number; type: string; data: string; metadata: string }>) {
       const data: unknown = JSON.parse(row.data);
       JSON.parse(row.metadata);
-      fold(state, row.stream, row.type, data);
+      fold(state, row.stream, row.revision, row.type, data);
       events++;
       if ((events & 1023) === 0 && now() > deadline) break;
     }
-    add('replay', 'full replay (iterate + parse + fold)', { events, ms: now() - start });
+    add('replay', 'full replay (iterate + parse + fold)', { events, ms: now() - start }, checkFold(state, events));
   }
 
   // one stream, whole

@@ -136,7 +136,8 @@ export const buildReport = (header: string[], measurements: Measurement[], stora
     ['l', 'l', 'l', 'l'],
   );
 
-  const noteLines = notes.map((n) => `- ${n}`);
+  const measurementNotes = sorted.flatMap((m) => (m.note === undefined ? [] : [`${ENGINE_LABEL[m.engine]}, ${m.label}: ${m.note}`]));
+  const noteLines = [...measurementNotes, ...notes].map((n) => `- ${n}`);
   const text = [...header, '', main, '', 'Storage after a WAL checkpoint (replay data set), and the PRAGMAs read back:', '', storageTable, '', 'Goals:', '', goalTable, '', ...noteLines].join('\n');
   const markdown = [
     ...header.map((h) => `${h}  `),
