@@ -90,16 +90,17 @@ export const batchAppends = async (
   return { events, ms, latencies };
 };
 
-/** Loads the interleaved workload in chunks of `cfg.loadBatch` events; only the writes are timed. */
+/** Loads the interleaved workload from event `from` on, in chunks of `cfg.loadBatch` events; only the writes are timed. */
 export const loadInterleaved = async (
   cfg: BenchConfig,
   workload: Workload,
   appendChunk: (chunk: PlacedEvent[]) => MaybePromise<unknown>,
   onProgress?: (loaded: number) => void,
+  from = 0,
 ): Promise<Timed> => {
   const deadline = now() + cfg.loadMs;
   let ms = 0;
-  let k = 0;
+  let k = from;
   let lastReport = now();
   while (k < workload.total && now() < deadline) {
     const chunk = workload.range(k, k + cfg.loadBatch);
@@ -112,7 +113,7 @@ export const loadInterleaved = async (
       onProgress(k);
     }
   }
-  return { events: k, ms };
+  return { events: k - from, ms };
 };
 
 /** Loads random streams whole; returns latencies per load and events read. */

@@ -61,14 +61,20 @@ export const runOurs = async (cfg: BenchConfig, main: Workload, batch: Workload)
   // the replay data set: one event per append, `loadBatch` appends issued in one turn (group commit)
   const path = join(cfg.dir, 'ours-replay.db');
   const store = openSqliteEventStore({ path });
-  log(`ours: loading ${String(main.total)} events`);
-  const loaded = await loadInterleaved(
-    cfg,
-    main,
-    (chunk) => Promise.all(chunk.map((p) => store.appendToStream(p.stream, [toNew(p)], { expectedRevision: expected(p.revision) }))),
-    (n) => log(`ours: loaded ${String(n)}`),
+  const appendChunk = (chunk: PlacedEvent[]): Promise<unknown> =>
+    Promise.all(chunk.map((p) => store.appendToStream(p.stream, [toNew(p)], { expectedRevision: expected(p.revision) })));
+  // the load row covers the first seconds (as raw's and Emmett's), the rest is loaded the same way
+  log('ours: load rate');
+  const first = await loadInterleaved({ ...cfg, loadMs: cfg.appendMs }, main, appendChunk);
+  log(`ours: loading the rest of the ${String(main.total)}-event replay set`);
+  const rest = await loadInterleaved(cfg, main, appendChunk, (n) => log(`ours: loaded ${String(n)}`), first.events);
+  const loaded = { events: first.events + rest.events, ms: first.ms + rest.ms };
+  add(
+    'load',
+    `load replay set (${String(cfg.loadBatch)} appends/turn)`,
+    first,
+    `whole set: ${loaded.events.toLocaleString('en-US')} events at ${Math.round((loaded.events * 1000) / loaded.ms).toLocaleString('en-US')} ev/s`,
   );
-  add('load', `load replay set (${String(cfg.loadBatch)} appends/turn)`, loaded);
   const target = loaded.events;
 
   // full replay through readAll

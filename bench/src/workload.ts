@@ -32,11 +32,18 @@ const mix = (x: number): number => {
   return (z ^ (z >>> 15)) >>> 0;
 };
 
-/** A PRNG determined by the seed and a tuple of keys (e.g. stream index, revision). */
+/**
+ * A PRNG determined by the seed and a tuple of keys (e.g. stream index, revision). Its 128-bit state comes
+ * from four independent hash chains over the keys: one 32-bit chain would give only 2^32 sequences, and
+ * a million events would then share ids (birthday collisions).
+ */
 export const prng = (seed: number, ...keys: number[]): (() => number) => {
-  let h = mix(seed);
-  for (const k of keys) h = mix(h ^ mix(k));
-  const next = sfc32(h, mix(h ^ 0x1234567), mix(h ^ 0x89abcdef), mix(h ^ 0x3c6ef372));
+  const state = [0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344].map((lane) => {
+    let h = mix(seed ^ lane);
+    for (const k of keys) h = mix(h ^ mix(k ^ lane));
+    return h;
+  });
+  const next = sfc32(state[0] as number, state[1] as number, state[2] as number, state[3] as number);
   for (let i = 0; i < 4; i++) next();
   return next;
 };
