@@ -51,7 +51,7 @@ export const loadConfig = (): BenchConfig => {
     batchStreamLength: 100,
     appendMs: seconds * 1000 * timeFactor,
     readMs: 1.5 * seconds * 1000 * timeFactor,
-    loadMs: 10 * seconds * 1000 * timeFactor,
+    loadMs: 15 * seconds * 1000 * timeFactor,
     streamLoadMs: 0.5 * seconds * 1000 * timeFactor,
     streamLoads: Math.max(500, Math.round(20_000 * scale)),
     concurrency: 50,

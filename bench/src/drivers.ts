@@ -39,7 +39,7 @@ export const sequentialAppends = async (
 /**
  * `concurrency` async loops, each appending single events to its own streams (loop j owns the streams whose
  * index is j modulo `concurrency`), until the count or time cap. Measured on the wall clock: generation of
- * the next event (~3 µs) is inside it.
+ * the next event (~4 µs) is inside it.
  */
 export const concurrentAppends = async (
   cfg: BenchConfig,

@@ -72,6 +72,10 @@ const main = async (): Promise<void> => {
     `workload: ${workload.streams.toLocaleString('en-US')} streams × ${String(workload.perStream)} events = ${workload.total.toLocaleString('en-US')} events, interleaved; ${String(PAYLOAD_BYTES)}-byte JSON payloads; batched appends: ${batch.streams.toLocaleString('en-US')} streams × ${String(batch.perStream)} events`,
     `caps: appends ${(cfg.appendMs / 1000).toFixed(1)} s, replays ${(cfg.readMs / 1000).toFixed(1)} s, load ${(cfg.loadMs / 1000).toFixed(0)} s, stream loads ${String(cfg.streamLoads)} or ${(cfg.streamLoadMs / 1000).toFixed(1)} s; total run ${((Date.now() - started) / 1000).toFixed(0)} s`,
   ];
+  for (const s of storage) {
+    if (s.events < workload.total)
+      notes.push(`${s.engine}: the replay set stopped at the load cap, ${s.events.toLocaleString('en-US')} of ${workload.total.toLocaleString('en-US')} events; its replays and stream loads ran on that`);
+  }
   notes.push(
     'ev/s is events per second over the timed section (event generation excluded, except in the concurrent-appenders row which is wall clock); p50/p99 are per operation (one append, one batch, one stream load).',
     'Ratios compare ev/s with the counterpart row: appends with the raw/Emmett single or 100-event append, replays with the raw full replay and the Emmett consumer, stream loads with stream loads.',
