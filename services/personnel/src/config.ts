@@ -1,0 +1,33 @@
+import { LOCAL_ISSUER, parseConfig } from '@asn/service-kit';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * The personnel service's settings, parsed from the environment once at start. Every key is documented
+ * in .env.example. Unknown environment variables are ignored (the process environment holds many).
+ */
+export const PersonnelConfig = z.object({
+  /** TCP port of the HTTP API; 0 picks a free one. */
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
+  /** Interface to bind; loopback by default so that the embedded default is not exposed by accident. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Where the event store file, the local issuer's key and the idempotency records live. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Reverse proxies in front of the service, so that the client address is the caller's. */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** The `aud` claim this service accepts. */
+  AUTH_AUDIENCE: z.string().min(1).max(128).default('personnel'),
+  /** The `iss` claim this service accepts; the local issuer of the embedded default unless set. */
+  AUTH_ISSUER: z.string().min(1).default(LOCAL_ISSUER),
+  /** The identity provider's JWKS URL; when unset, the local issuer's key in DATA_DIR is used. */
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** How long in-flight requests may take to finish on SIGTERM. */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+});
+export type PersonnelConfig = z.output<typeof PersonnelConfig>;
+
+/** Parses the environment (the only place the service reads it); throws a ConfigError naming every bad key. */
+export const loadConfig = (env: Readonly<Record<string, string | undefined>> = process.env): PersonnelConfig =>
+  parseConfig(PersonnelConfig, env);
