@@ -8,9 +8,9 @@ import type { ExpectedRevision, NewEvent } from '@asn/event-store';
 import { openSqliteEventStore } from '@asn/event-store-sqlite';
 import { type BenchConfig, checkFold, databaseBytes, type EngineResult, fold, log, type Measurement, now, type StreamSummary } from './common';
 import { batchAppends, concurrentAppends, loadInterleaved, sequentialAppends, streamLoads } from './drivers';
-import type { PlacedEvent, Workload } from './workload';
+import { nextUuidV7, type PlacedEvent, type Workload } from './workload';
 
-const toNew = (p: PlacedEvent): NewEvent => ({ id: p.event.id, type: p.event.type, data: p.event.data, metadata: p.event.metadata });
+const toNew = (p: PlacedEvent): NewEvent => ({ id: nextUuidV7(), type: p.event.type, data: p.event.data, metadata: p.event.metadata });
 
 const expected = (revision: number): ExpectedRevision => (revision === 0 ? 'no_stream' : revision - 1);
 

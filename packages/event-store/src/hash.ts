@@ -22,18 +22,18 @@ export const GENESIS_HASH: Buffer = Buffer.alloc(32);
  * is hashed as it is, so verifying never needs a key.
  */
 export const eventHash = (previous: Buffer, event: StoredEvent): Buffer => {
-  const hash = createHash('sha256').update(previous);
-  for (const field of [
+  // One header with every short field and both bodies' byte lengths, then the bodies: three updates instead
+  // of one per field, with the same guarantee that no two different events hash the same input.
+  const fields = [
     event.stream,
     String(event.revision),
     event.id,
     event.type,
     String(event.schemaVersion),
     String(event.recordedAt),
-    event.data,
-    event.metadata,
-  ]) {
-    hash.update(`${Buffer.byteLength(field)}:`).update(field);
-  }
-  return hash.digest();
+  ];
+  let header = '';
+  for (const field of fields) header += `${Buffer.byteLength(field)}:${field}`;
+  header += `${Buffer.byteLength(event.data)}:${Buffer.byteLength(event.metadata)}:`;
+  return createHash('sha256').update(previous).update(header).update(event.data).update(event.metadata).digest();
 };

@@ -105,7 +105,11 @@ export class InMemoryEventStore implements EventStore {
   subscribe(options: SubscribeOptions): Subscription {
     return startSubscription(
       {
-        readAll: (o) => this.readAll(o),
+        readPage: async (after, categories, limit) => {
+          const page: RecordedEvent[] = [];
+          for await (const event of this.readAll({ after, categories, maxCount: limit })) page.push(event);
+          return page;
+        },
         changeCounter: () => this.log.length,
         waitForChange: (seen, signal) =>
           waitForSignal(

@@ -1,8 +1,9 @@
-import type { ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from './types';
+import type { RecordedEvent, SubscribeOptions, Subscription } from './types';
 
 /** What an engine offers so that one subscription loop serves every engine. */
 export interface SubscriptionSource {
-  readAll(options: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  /** One page of the global log after `after`: a page per call keeps the per-event cost to the handler's. */
+  readPage(after: number, categories: readonly string[] | undefined, limit: number): Promise<RecordedEvent[]>;
   /** A number that changes whenever new events may have been committed. */
   changeCounter(): number;
   /** Resolves once changeCounter() differs from `seen`, or after a polling interval, or on abort. */
@@ -26,19 +27,18 @@ export const startSubscription = (source: SubscriptionSource, options: Subscribe
     let saved = position;
     while (!abort.signal.aborted) {
       const seen = source.changeCounter();
-      let count = 0;
-      for await (const event of source.readAll({ after: position, categories: options.categories, maxCount: batchSize })) {
+      const page = await source.readPage(position, options.categories, batchSize);
+      for (const event of page) {
         const handled = options.handle(event);
         if (handled) await handled;
         position = event.position;
-        count++;
         if (abort.signal.aborted) break;
       }
       if (position !== saved && options.checkpoint) {
         await options.checkpoint.save(position);
         saved = position;
       }
-      if (count < batchSize && !abort.signal.aborted) {
+      if (page.length < batchSize && !abort.signal.aborted) {
         markCaughtUp();
         await source.waitForChange(seen, abort.signal);
       }
