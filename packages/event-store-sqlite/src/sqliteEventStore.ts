@@ -79,7 +79,7 @@ export class SqliteEventStore implements EventStore {
   private readonly commits = new EventEmitter();
   private readonly sql: ReturnType<typeof prepare>;
   private readonly readAllByCategories = new Map<string, Statement>();
-  private readonly appendOne: (pending: PendingAppend) => AppendResult;
+  private readonly appendOne: Database.Transaction<(pending: PendingAppend) => AppendResult>;
   private readonly commitGroup: Database.Transaction<(group: PendingAppend[]) => Array<AppendResult | Error>>;
 
   constructor(options: SqliteEventStoreOptions) {
@@ -107,13 +107,14 @@ export class SqliteEventStore implements EventStore {
       throw error;
     }
     this.commits.setMaxListeners(0);
+    // Inside commitGroup's transaction this runs as a savepoint; called alone, as a transaction of its own.
     this.appendOne = this.db.transaction((pending: PendingAppend) => this.write(pending));
     this.commitGroup = this.db.transaction((group: PendingAppend[]) =>
       group.map((pending) => {
         try {
           return this.appendOne(pending);
         } catch (error) {
-          if (error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError) return error;
+          if (isRefusal(error)) return error;
           throw error;
         }
       }),
@@ -159,7 +160,7 @@ export class SqliteEventStore implements EventStore {
     if (group.length === 0) return;
     let outcomes: Array<AppendResult | Error>;
     try {
-      outcomes = this.commitGroup.immediate(group);
+      outcomes = group.length === 1 ? [this.appendOne.immediate(group[0]!)] : this.commitGroup.immediate(group);
     } catch (error) {
       for (const pending of group) pending.reject(error);
       return;
@@ -173,7 +174,7 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  /** One append inside the group's transaction; runs in its own savepoint. */
+  /** One append: the checks, the events, the stream's new head. */
   private write(pending: PendingAppend): AppendResult {
     const { stream, rows } = pending;
     const earlier = this.previousAppend(stream, rows);
@@ -389,6 +390,10 @@ const prepare = (db: Db) => ({
   loadCheckpoint: db.prepare('SELECT position FROM checkpoints WHERE name = ?'),
   saveCheckpoint: db.prepare('INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position'),
 });
+
+/** The store's answers to a caller's mistake, as opposed to failures of the database. */
+const isRefusal = (error: unknown): error is Error =>
+  error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError;
 
 const toRecorded = (row: Row): RecordedEvent => ({
   position: row[0],
