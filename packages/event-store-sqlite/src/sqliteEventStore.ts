@@ -76,6 +76,7 @@ export class SqliteEventStore implements EventStore {
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
   private localCommits = 0;
+  private localAppends = 0;
   private readonly commits = new EventEmitter();
   private readonly sql: ReturnType<typeof prepare>;
   private readonly readAllByCategories = new Map<string, Statement>();
@@ -166,6 +167,7 @@ export class SqliteEventStore implements EventStore {
       return;
     }
     this.localCommits++;
+    this.localAppends += group.length;
     this.commits.emit('commit');
     group.forEach((pending, i) => {
       const outcome = outcomes[i]!;
@@ -297,6 +299,11 @@ export class SqliteEventStore implements EventStore {
   /** Changes with every commit to the file, ours (counted) or another process's (SQLite's data_version). */
   private changeCounter(): number {
     return this.localCommits * 2 ** 26 + (this.sql.dataVersion.pluck().get() as number);
+  }
+
+  /** Commits and appends made through this connection: how well group commit is grouping. */
+  commitStats(): { commits: number; appends: number } {
+    return { commits: this.localCommits, appends: this.localAppends };
   }
 
   /** A checkpoint kept in the same file, for subscriptions and the local bus's consumer groups. */
