@@ -98,7 +98,13 @@ const stopAll = (signal: NodeJS.Signals): void => {
 const running = present.map(launch);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (!stopping) out(`\nstart: ${signal}, stopping ${running.filter((r) => r.exitCode === undefined).map((r) => r.name).join(', ')}`);
+    if (!stopping)
+      out(
+        `\nstart: ${signal}, stopping ${running
+          .filter((r) => r.exitCode === undefined)
+          .map((r) => r.name)
+          .join(', ')}`,
+      );
     stopAll(signal);
   });
 }
@@ -126,7 +132,9 @@ const main = async (): Promise<number> => {
   const failed = running.filter((_, i) => !ready[i]);
   if (failed.length > 0) {
     for (const r of failed) {
-      err(`start: ${r.name} ${r.exitCode === undefined ? `did not become ready within ${READY_TIMEOUT_MS / 1000}s` : `exited with code ${r.exitCode}`}`);
+      err(
+        `start: ${r.name} ${r.exitCode === undefined ? `did not become ready within ${READY_TIMEOUT_MS / 1000}s` : `exited with code ${r.exitCode}`}`,
+      );
     }
     stopAll('SIGTERM');
     await finish();
@@ -144,8 +152,11 @@ const main = async (): Promise<number> => {
   out('');
   out('A bearer token for a role (printed by the local issuer, valid 1h):');
   out('  ./ledger token hr-staff --aud personnel');
-  out(`  curl -H "Authorization: Bearer $(./ledger token auditor --aud personnel)" ${baseUrl(running[0]!)}/v1/store/head`);
-  if (values.seed) out('--seed: no service has seed data yet (the domain slices are later issues); nothing was written.');
+  out(
+    `  curl -H "Authorization: Bearer $(./ledger token auditor --aud personnel)" ${baseUrl(running[0]!)}/v1/store/head`,
+  );
+  if (values.seed)
+    out('--seed: no service has seed data yet (the domain slices are later issues); nothing was written.');
   out('Stop with Ctrl-C.');
   out('');
 

@@ -19,7 +19,11 @@ export interface PersonnelDeps {
   readonly now?: () => Date;
 }
 
-export const SERVICE = { name: 'personnel', version: '0.1.0', description: 'Employee records and decrees (SK) of the civil service.' } as const;
+export const SERVICE = {
+  name: 'personnel',
+  version: '0.1.0',
+  description: 'Employee records and decrees (SK) of the civil service.',
+} as const;
 
 export const StoreHead = z.object({ position: z.number().int().min(0) });
 export type StoreHead = z.infer<typeof StoreHead>;

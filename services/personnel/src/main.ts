@@ -1,12 +1,12 @@
 // Telemetry first: the HTTP instrumentation must be in place before express and the http server load,
 // so everything else is imported dynamically below.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { startTelemetry } from '@asn/service-kit/telemetry';
 
 const stopTelemetry = startTelemetry({ serviceName: 'personnel' });
 
 const main = async (): Promise<void> => {
-  const { join } = await import('node:path');
-  const { mkdirSync } = await import('node:fs');
   const kit = await import('@asn/service-kit');
   const { openSqliteEventStore } = await import('@asn/event-store-sqlite');
   const { loadConfig } = await import('./config');
@@ -27,8 +27,12 @@ const main = async (): Promise<void> => {
   const logger = kit.createLogger({ service: SERVICE.name, level: config.LOG_LEVEL });
   mkdirSync(config.DATA_DIR, { recursive: true, mode: 0o700 });
   const store = openSqliteEventStore({ path: join(config.DATA_DIR, 'asn.db') });
-  const idempotency = kit.createSqliteIdempotencyStore({ database: join(config.DATA_DIR, `${SERVICE.name}.idempotency.db`) });
-  const jwks = config.AUTH_JWKS_URL ? new URL(config.AUTH_JWKS_URL) : (await kit.openLocalIssuer({ dataDir: config.DATA_DIR })).jwks;
+  const idempotency = kit.createSqliteIdempotencyStore({
+    database: join(config.DATA_DIR, `${SERVICE.name}.idempotency.db`),
+  });
+  const jwks = config.AUTH_JWKS_URL
+    ? new URL(config.AUTH_JWKS_URL)
+    : (await kit.openLocalIssuer({ dataDir: config.DATA_DIR })).jwks;
   const auth = kit.createTokenVerifier({ issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, jwks });
 
   const app = createApp({ store, logger, auth, idempotency, trustProxyHops: config.TRUST_PROXY_HOPS });
@@ -46,6 +50,8 @@ const main = async (): Promise<void> => {
 };
 
 main().catch((error: unknown) => {
-  process.stderr.write(`personnel: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `personnel: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });
