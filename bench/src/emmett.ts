@@ -76,7 +76,8 @@ export const emmettRowWriter = (fileName: string): { write: (chunk: PlacedEvent[
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -262144');
-  const partition = String(streamsTable.columns.partition as unknown);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- Emmett's column descriptor prints as its default partition
+  const partition = String(streamsTable.columns.partition);
   const insertStream = db.prepare(
     `INSERT INTO ${streamsTable.name} (stream_id, stream_position, partition, stream_type, stream_metadata, is_archived) VALUES (?, 1, ?, ?, '[]', 0)`,
   );

@@ -129,13 +129,9 @@ export class SqliteEventStore implements EventStore {
     };
   }
 
-  appendToStream(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+  async appendToStream(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     const expected = options.expectedRevision ?? 'any';
-    try {
-      assertAppendable(stream, events, expected);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    assertAppendable(stream, events, expected);
     // Serialised now, so that what the caller does to its objects afterwards cannot change what is stored.
     const rows = events.map((event) => ({
       id: uuidToBytes(event.id),

@@ -87,7 +87,7 @@ export const defineRoute = <
   P extends z.ZodObject | undefined = undefined,
 >(
   route: RouteDefinition<B, Q, P>,
-): Route => route as unknown as Route;
+): Route => route;
 
 export const isIdempotent = (route: Route): boolean => route.idempotent ?? route.method === 'post';
 
@@ -199,7 +199,7 @@ export const routeHandler = (route: Route, deps: RouteDeps): RequestHandler => a
   }
   if (!deps.idempotency) throw new Error(`route ${route.method} ${route.path} is idempotent but no idempotency store was given`);
   const scope = `${principal?.subject ?? 'anonymous'} ${route.method.toUpperCase()} ${route.path}`;
-  const fingerprint = createHash('sha256').update(canonical({ params: req.params, query: req.query, body: req.body })).digest('base64url');
+  const fingerprint = createHash('sha256').update(canonical({ params: req.params, query: req.query, body: req.body as unknown })).digest('base64url');
   const { result, replayed } = await runOnce(deps.idempotency, deps.now, scope, idempotencyKeyOf(req), fingerprint, execute);
   send(res, result, replayed);
 };

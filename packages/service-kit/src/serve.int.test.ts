@@ -1,4 +1,4 @@
-import { get, type IncomingMessage } from 'node:http';
+import { get, type IncomingMessage, type ServerResponse } from 'node:http';
 import { describe, expect, it } from '@jest/globals';
 import { createLogger } from './logger';
 import { serve } from './serve';
@@ -8,7 +8,7 @@ import { captureLogs, deferred, eventually } from './testing/fixtures';
 const slowApp = () => {
   const entered = deferred();
   const release = deferred();
-  const app = (req: IncomingMessage, res: import('node:http').ServerResponse) => {
+  const app = (req: IncomingMessage, res: ServerResponse) => {
     if (req.url === '/slow') {
       entered.resolve();
       void release.promise.then(() => res.end('done'));
@@ -100,7 +100,7 @@ describe('serve', () => {
       const inFlight = fetchOnce(running.port, '/slow').catch((error: Error) => error);
       await entered.promise;
       await running.shutdown('test');
-      expect(String(await inFlight)).toMatch(/socket hang up|ECONNRESET/);
+      expect(String(await inFlight as Error)).toMatch(/socket hang up|ECONNRESET/);
       expect(ran).toEqual(['telemetry']);
       expect(exitCode).toBe(1);
       expect(logs.lines.some((l) => l.includes('"hook":"broken"') && l.includes('shutdown hook failed'))).toBe(true);

@@ -1,2 +1,0 @@
-import { verifySqliteFile } from './verify';
-(async () => { const r = await verifySqliteFile(process.argv[2]!); console.log(JSON.stringify(r)); })();
