@@ -5,6 +5,7 @@
  * BENCH_SECONDS (append time cap at scale 1; read caps are twice that), BENCH_TMPDIR, BENCH_OUT,
  * BENCH_ENGINES (comma-separated subset of raw,ours,emmett).
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import Database from 'better-sqlite3';
@@ -38,6 +39,9 @@ const main = async (): Promise<void> => {
       notes.push(`${name}: skipped (BENCH_ENGINES)`);
       return;
     }
+    // The previous engine wrote its replay set without fsync; let the kernel write those pages back now, or
+    // their writeback would compete with this engine's fsyncs and bill it for another engine's work.
+    execFileSync('sync');
     try {
       const result = await fn();
       measurements.push(...result.measurements);
