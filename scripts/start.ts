@@ -83,6 +83,8 @@ const launch = ({ name, port }: (typeof SERVICES)[number]): Running => {
       });
       child.on('error', (error) => {
         err(`${prefix} could not start: ${error.message}`);
+        running.exitCode = 1;
+        done(1);
       });
     }),
   };
@@ -171,8 +173,20 @@ const main = async (): Promise<number> => {
   return finish();
 };
 
+// Longer than a service's own drain and hook timeouts: past it, a service that has not exited is stuck.
+const STOP_TIMEOUT_MS = 45_000;
+
 const finish = async (): Promise<number> => {
+  const killer = setTimeout(() => {
+    for (const r of running) {
+      if (r.exitCode !== undefined) continue;
+      err(`start: ${r.name} did not stop within ${STOP_TIMEOUT_MS / 1000} s; killing it`);
+      r.child.kill('SIGKILL');
+    }
+  }, STOP_TIMEOUT_MS);
+  killer.unref();
   const codes = await Promise.all(running.map((r) => r.exited));
+  clearTimeout(killer);
   return codes.every((c) => c === 0) ? 0 : 1;
 };
 

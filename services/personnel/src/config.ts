@@ -23,6 +23,15 @@ export const PersonnelConfig = z.object({
   AUTH_ISSUER: z.string().min(1).default(LOCAL_ISSUER),
   /** The identity provider's JWKS URL; when unset, the local issuer's key in DATA_DIR is used. */
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * The token signature algorithms accepted, comma-separated; pinned, so `none` or a downgrade is refused.
+   * The local issuer signs ES256; an OIDC provider usually signs RS256.
+   */
+  AUTH_ALGORITHMS: z
+    .string()
+    .default('ES256')
+    .transform((list) => list.split(',').map((a) => a.trim()))
+    .pipe(z.array(z.enum(['ES256', 'ES384', 'ES512', 'EdDSA', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'])).min(1)),
   /** How long in-flight requests may take to finish on SIGTERM. */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });

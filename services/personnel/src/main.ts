@@ -33,7 +33,12 @@ const main = async (): Promise<void> => {
   const jwks = config.AUTH_JWKS_URL
     ? new URL(config.AUTH_JWKS_URL)
     : (await kit.openLocalIssuer({ dataDir: config.DATA_DIR })).jwks;
-  const auth = kit.createTokenVerifier({ issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, jwks });
+  const auth = kit.createTokenVerifier({
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+    algorithms: config.AUTH_ALGORITHMS,
+    jwks,
+  });
 
   const app = createApp({ store, logger, auth, idempotency, trustProxyHops: config.TRUST_PROXY_HOPS });
   await kit.serve(app, {
