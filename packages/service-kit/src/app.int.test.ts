@@ -1,7 +1,12 @@
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
 import request from 'supertest';
-import { deferred, eventually, sampleApp, tempDir, type SampleApp } from './testing/fixtures';
+import { createServiceApp } from './app';
+import { createLogger } from './logger';
+import { defineRoute } from './routes';
+import { captureLogs, deferred, eventually, sampleApp, tempDir, type SampleApp } from './testing/fixtures';
 
 const PROBLEM = /^application\/problem\+json/;
 const UUID = '0190a6e4-7a3c-7cc0-8b5e-1d2f3a4b5c6d';
@@ -255,6 +260,34 @@ describe('Idempotency-Key on command POSTs', () => {
     expect(theirs.body.id).not.toBe(mine.body.id);
   });
 
+  it('scopes anonymous callers by client: the same key and body from another client executes again', async () => {
+    const feedback = (client: string, message: string) =>
+      request(s.app).post('/feedback').set('X-Forwarded-For', client).set('Idempotency-Key', 'anon-1').send({ message });
+    const before = s.executions.count;
+    const mine = await feedback('203.0.113.7', 'the queue is too long');
+    const theirs = await feedback('198.51.100.23', 'the queue is too long');
+    expect([mine.status, theirs.status]).toEqual([201, 201]);
+    expect(theirs.headers['idempotent-replayed']).toBeUndefined();
+    expect(theirs.body.token).not.toBe(mine.body.token);
+    expect(s.executions.count).toBe(before + 2);
+
+    const retry = await feedback('203.0.113.7', 'the queue is too long');
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toEqual(mine.body);
+    const otherBody = await feedback('192.0.2.99', 'something else');
+    expect(otherBody.status).toBe(201);
+    expect(s.executions.count).toBe(before + 3);
+
+    const db = new Database(join(dir.dir, 'service.db'), { readonly: true });
+    try {
+      const scopes = db.prepare<[], { scope: string }>("SELECT scope FROM idempotency_keys WHERE key = 'anon-1'").all().map((r) => r.scope);
+      expect(new Set(scopes).size).toBe(3);
+      expect(scopes.join('\n')).not.toMatch(/203\.0\.113|198\.51\.100|192\.0\.2/);
+    } finally {
+      db.close();
+    }
+  });
+
   it('releases the key when the handler fails, so the retry runs', async () => {
     const failed = await post({ name: 'fail', unit: 'u' }, 'fail-1');
     expect(failed.status).toBe(500);
@@ -304,8 +337,21 @@ describe('request ids and proxies', () => {
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('trusts the configured number of proxy hops', () => {
-    expect(s.app.get('trust proxy')).toBe(1);
+  it('takes the client address from X-Forwarded-For behind the configured proxy hop', async () => {
+    const res = await request(s.app).get('/ip').set('X-Forwarded-For', '203.0.113.7');
+    expect(res.body).toEqual({ ip: '203.0.113.7' });
+  });
+
+  it('ignores X-Forwarded-For without proxy hops', async () => {
+    const direct = createServiceApp({
+      service: { name: 'direct', version: '1.0.0' },
+      logger: createLogger({ service: 'direct', destination: captureLogs().destination }),
+      routes: [defineRoute({ method: 'get', path: '/ip', summary: 'ip', access: 'public', responses: {}, handler: ({ req }) => ({ status: 200, body: { ip: req.ip ?? null } }) })],
+    });
+    const res = await request(direct).get('/ip').set('X-Forwarded-For', '203.0.113.7');
+    expect(res.status).toBe(200);
+    expect(res.body.ip).not.toBe('203.0.113.7');
+    expect(res.body.ip).toMatch(/127\.0\.0\.1$|^::1$/);
   });
 });
 

@@ -178,6 +178,14 @@ const runOnce = async (
   return { result: stored, replayed: false };
 };
 
+/**
+ * Without a principal, keys are scoped per client address, or anonymous callers of a public route would
+ * share keys: a second client would be replayed the first one's response (and its capabilities), or
+ * learn from a 422 that a key is in use. Only a hash of the address is stored, never the address.
+ */
+const anonymousCaller = (req: Request): string =>
+  `anonymous:${createHash('sha256').update(req.ip ?? req.socket.remoteAddress ?? '').digest('base64url')}`;
+
 /** The express handler for one route: label, authenticate, validate, (idempotently) run, send. */
 export const routeHandler = (route: Route, deps: RouteDeps): RequestHandler => async (req, res) => {
   const span = trace.getActiveSpan();
@@ -198,7 +206,7 @@ export const routeHandler = (route: Route, deps: RouteDeps): RequestHandler => a
     return;
   }
   if (!deps.idempotency) throw new Error(`route ${route.method} ${route.path} is idempotent but no idempotency store was given`);
-  const scope = `${principal?.subject ?? 'anonymous'} ${route.method.toUpperCase()} ${route.path}`;
+  const scope = `${principal ? principal.subject : anonymousCaller(req)} ${route.method.toUpperCase()} ${route.path}`;
   const fingerprint = createHash('sha256').update(canonical({ params: req.params, query: req.query, body: req.body as unknown })).digest('base64url');
   const { result, replayed } = await runOnce(deps.idempotency, deps.now, scope, idempotencyKeyOf(req), fingerprint, execute);
   send(res, result, replayed);

@@ -20,6 +20,8 @@ export interface ServeOptions {
   /** Slow-client guards: time to receive headers, and the whole request. Defaults 10 s and 30 s. */
   readonly headersTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
+  /** How often those two timeouts are checked. Default the smaller of 1 s and both timeouts. */
+  readonly connectionsCheckingIntervalMs?: number;
   readonly keepAliveTimeoutMs?: number;
   readonly signals?: readonly NodeJS.Signals[];
   /** Called with the exit code once shutdown is done; `process.exit` by default, replaced in tests. */
@@ -56,14 +58,20 @@ export const serve = async (app: RequestListener, options: ServeOptions): Promis
   const { logger, onShutdown = [], drainTimeoutMs = 10_000, hookTimeoutMs = 10_000, signals = ['SIGTERM', 'SIGINT'] } = options;
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let closing = false;
-  const server = createServer(app);
-  server.headersTimeout = options.headersTimeoutMs ?? 10_000;
-  server.requestTimeout = options.requestTimeoutMs ?? 30_000;
-  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5_000;
-  // A keep-alive client would otherwise hold its connection open through the whole drain.
-  server.on('request', (_req, res) => {
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  // Node enforces both timeouts only when it sweeps its connections (every 30 s by default), so a
+  // stalled client would otherwise keep its socket up to 30 s past the bound. 0 disables a timeout.
+  const connectionsCheckingInterval = options.connectionsCheckingIntervalMs ?? Math.min(1_000, ...[headersTimeout, requestTimeout].filter((ms) => ms > 0));
+  const server = createServer({ connectionsCheckingInterval }, (req, res) => {
+    // A keep-alive client would otherwise hold its connection open through the whole drain. Set before
+    // the app runs: once the app has answered (synchronously, say) the header can no longer be set.
     if (closing) res.setHeader('Connection', 'close');
+    app(req, res);
   });
+  server.headersTimeout = headersTimeout;
+  server.requestTimeout = requestTimeout;
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

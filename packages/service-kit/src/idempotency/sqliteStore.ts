@@ -13,6 +13,11 @@ export interface SqliteIdempotencyStoreOptions extends IdempotencyTimings {
   /** A database file path (opened in WAL mode with durable commits), or an open handle to share. */
   readonly database: string | Database.Database;
   readonly table?: string;
+  /**
+   * How long a claim waits for another connection's write lock before failing with SQLITE_BUSY. Set on
+   * the handle in use, shared or not, since other processes write to the same file. Default 5000 ms.
+   */
+  readonly busyTimeoutMs?: number;
 }
 
 interface Row {
@@ -39,15 +44,17 @@ export const createSqliteIdempotencyStore = ({
   table = 'idempotency_keys',
   leaseMs = DEFAULT_LEASE_MS,
   retentionMs = DEFAULT_RETENTION_MS,
+  busyTimeoutMs = 5000,
 }: SqliteIdempotencyStoreOptions): SqliteIdempotencyStore => {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(table)) throw new Error(`invalid table name: ${table}`);
+  if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new Error(`invalid busy timeout: ${busyTimeoutMs}`);
   const ownsDb = typeof database === 'string';
   const db = typeof database === 'string' ? new Database(database) : database;
   if (ownsDb) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    db.pragma('busy_timeout = 5000');
   }
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
     scope TEXT NOT NULL,
     key TEXT NOT NULL,

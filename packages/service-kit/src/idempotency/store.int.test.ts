@@ -1,5 +1,7 @@
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
 import { createMemoryIdempotencyStore } from './memoryStore';
 import { createSqliteIdempotencyStore } from './sqliteStore';
 import type { IdempotencyStore } from './store';
@@ -108,6 +110,41 @@ describe('the sqlite idempotency store', () => {
     closers.push(a.close, b.close);
     const outcomes = await Promise.all([a.claim(id, 'f', at(0)), b.claim(id, 'f', at(0)), a.claim(id, 'f', at(0))]);
     expect(outcomes.filter((o) => o.kind === 'claimed')).toHaveLength(1);
+  });
+
+  it('waits for another process\'s write lock on a shared handle instead of failing with SQLITE_BUSY', async () => {
+    const file = join(dir.dir, 'idem.db');
+    // Opened by its owner without better-sqlite3's default busy wait.
+    const shared = new Database(file, { timeout: 0 });
+    shared.pragma('journal_mode = WAL');
+    closers.push(() => shared.close());
+    const store = createSqliteIdempotencyStore({ database: shared });
+    expect(shared.pragma('busy_timeout', { simple: true })).toBe(5000);
+    // Another writer (standing in for another process) holds the write lock for 300 ms.
+    const holder = new Worker(
+      `const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
+       const db = new Database(${JSON.stringify(file)});
+       db.exec('BEGIN IMMEDIATE');
+       require('node:worker_threads').parentPort.postMessage('locked');
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+       db.exec('COMMIT');
+       db.close();`,
+      { eval: true },
+    );
+    const finished = new Promise((resolve) => holder.once('exit', resolve));
+    await new Promise((resolve) => holder.once('message', resolve));
+    const started = Date.now();
+    await expect(store.claim(id, 'f', at(0))).resolves.toMatchObject({ kind: 'claimed' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    await finished;
+  });
+
+  it('sets the busy timeout it is given on a shared handle', () => {
+    const shared = new Database(':memory:', { timeout: 0 });
+    closers.push(() => shared.close());
+    createSqliteIdempotencyStore({ database: shared, busyTimeoutMs: 250 });
+    expect(shared.pragma('busy_timeout', { simple: true })).toBe(250);
+    expect(() => createSqliteIdempotencyStore({ database: shared, busyTimeoutMs: -1 })).toThrow(/invalid busy timeout/);
   });
 
   it('refuses an unsafe table name', () => {

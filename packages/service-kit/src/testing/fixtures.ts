@@ -147,6 +147,19 @@ export const sampleApp = async (dataDir: string): Promise<SampleApp> => {
       },
     }),
     defineRoute({
+      method: 'post',
+      path: '/feedback',
+      summary: 'Anonymous feedback, answered with a ticket capability',
+      access: 'public',
+      body: z.strictObject({ message: z.string().min(1).max(500) }),
+      responses: { 201: { description: 'Filed' } },
+      handler: () => {
+        executions.count += 1;
+        return { status: 201, body: { ticket: `ticket-${executions.count}`, token: `capability-${executions.count}` } };
+      },
+    }),
+    defineRoute({ method: 'get', path: '/ip', summary: 'The client address as seen', access: 'public', responses: { 200: { description: 'req.ip' } }, handler: ({ req }) => ({ status: 200, body: { ip: req.ip ?? null } }) }),
+    defineRoute({
       method: 'get',
       path: '/teapot',
       summary: 'Mapped by a custom mapper',
