@@ -5,13 +5,12 @@
  * BENCH_SECONDS (append time cap at scale 1; read caps are twice that), BENCH_TMPDIR, BENCH_OUT,
  * BENCH_ENGINES (comma-separated subset of raw,ours,emmett).
  */
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus } from 'node:os';
 import Database from 'better-sqlite3';
 import { type EngineResult, loadConfig, log, type Measurement, removeDir, type Storage } from './common';
-import { runEmmett } from './emmett';
-import { runRaw } from './raw';
 import { buildReport } from './report';
 import { PAYLOAD_BYTES, Workload } from './workload';
 
@@ -53,13 +52,20 @@ const main = async (): Promise<void> => {
     }
   };
 
-  await run('raw', () => runRaw(cfg, workload, batch));
-  await run('ours', async () => {
-    // imported lazily: the raw and Emmett parts still run while the engine is being written
-    const { runOurs } = await import('./ours');
-    return runOurs(cfg, workload, batch);
-  });
-  await run('emmett', () => runEmmett(cfg, workload, batch));
+  // Each engine in a fresh process: see engine.ts for why.
+  const inChild = (name: string): Promise<EngineResult> =>
+    new Promise((resolve, reject) => {
+      const resultFile = join(cfg.dir, `${name}.json`);
+      const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'engine.ts'), name, resultFile], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => {
+        if (code !== 0) return reject(new Error(`${name} exited with code ${String(code)}`));
+        resolve(JSON.parse(readFileSync(resultFile, 'utf8')) as EngineResult);
+      });
+    });
+  for (const name of ['raw', 'ours', 'emmett']) await run(name, () => inChild(name));
 
   const sqliteVersion = (() => {
     const db = new Database(':memory:');
