@@ -1,0 +1,4 @@
+import { describeKeyStoreConformance } from './keyStoreConformance';
+import { createMemoryKeyStore } from './subjectKeyStore';
+
+describeKeyStoreConformance('memory', () => ({ store: createMemoryKeyStore(), dispose: () => undefined }));
