@@ -30,3 +30,43 @@ export type {
   LatestEvent,
   VersionedEvent,
 } from './registry';
+export {
+  CalendarDate,
+  DISMISSAL_GROUNDS,
+  DismissalKind,
+  Education,
+  EmployeeType,
+  FUNCTIONAL_LEVELS,
+  GOLONGAN,
+  Gender,
+  Golongan,
+  isCalendarDate,
+  MANAGERIAL_LEVELS,
+  Position,
+  PPPK_GRADES,
+  PppkGrade,
+  Predicate,
+  PromotionKind,
+  SANCTIONS,
+  SanctionSeverity,
+  TransferKind,
+} from './personnel/vocabulary';
+export type { PositionKind } from './personnel/vocabulary';
+export {
+  CorrectableDecision,
+  DECIDED_EVENT_TYPE,
+  Decision,
+  DecisionProposedData,
+  DecisionRejectedData,
+  Decree,
+  NipEvents,
+  nipEventRegistry,
+  PersonalDataErasedData,
+  PersonnelEvents,
+  personnelEventRegistry,
+  SealedValue,
+  Text,
+  UnitEvents,
+  unitEventRegistry,
+} from './personnel/events';
+export type { DecidedEventType, DecisionKind, EmployeeEventData, UnitEventData } from './personnel/events';

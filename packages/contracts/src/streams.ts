@@ -3,6 +3,10 @@ import type { Context } from './topics';
 /** Stream categories: one per aggregate. The store groups streams by the part before the first '-'. */
 export const StreamCategories = {
   employee: 'employee',
+  /** A unit of the city (OPD) with its position map. */
+  unit: 'unit',
+  /** The reservation of one NIP, named by a keyed hash of it: uniqueness enforced by the store. */
+  nip: 'nip',
   evaluation: 'evaluation',
   programme: 'programme',
   enrollment: 'enrollment',
@@ -14,6 +18,8 @@ export type StreamCategory = keyof typeof StreamCategories;
 /** The bounded context that owns each category: it decides the topic and the CloudEvents source. */
 export const contextOfCategory: Readonly<Record<StreamCategory, Context>> = {
   employee: 'personnel',
+  unit: 'personnel',
+  nip: 'personnel',
   evaluation: 'evaluation',
   programme: 'training',
   enrollment: 'training',

@@ -25,3 +25,4 @@ export {
   type VerifyReport,
 } from './verify';
 export { InMemoryEventStore } from './inMemory';
+export { newId } from './ids';

@@ -1,99 +1,89 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openSqliteEventStore, type SqliteEventStore } from '@asn/event-store-sqlite';
-import {
-  createLogger,
-  createSqliteIdempotencyStore,
-  createTokenVerifier,
-  openLocalIssuer,
-  type LocalIssuer,
-  type Role,
-  type SqliteIdempotencyStore,
-} from '@asn/service-kit';
-import { expectProblem, http, type HttpClient } from '@asn/testing';
+import { openSqliteEventStore } from '@asn/event-store-sqlite';
+import { createMemoryKeyStore } from '@asn/privacy';
+import { createLogger, createMemoryIdempotencyStore, createTokenVerifier, openLocalIssuer } from '@asn/service-kit';
+import { expectProblem, http } from '@asn/testing';
 import { createApp } from './app';
+import { openSqliteAuditLog } from './audit/auditLog';
+import { DEFAULT_RULES } from './rules/rules';
+import { startPersonnelHarness, type PersonnelHarness } from './testing/personnelHarness';
 
-let dataDir: string;
-let store: SqliteEventStore;
-let idempotency: SqliteIdempotencyStore;
-let issuer: LocalIssuer;
-let api: HttpClient;
-const tokenFor = (role: string, audience = 'personnel') =>
-  issuer.issue({ subject: `test-${role}`, roles: [role as Role], audience, ttl: '5m' });
+let h: PersonnelHarness;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'personnel-'));
-  store = openSqliteEventStore({ path: join(dataDir, 'asn.db') });
-  idempotency = createSqliteIdempotencyStore({ database: join(dataDir, 'personnel.idempotency.db') });
-  issuer = await openLocalIssuer({ dataDir });
-  const app = createApp({
-    store,
-    idempotency,
-    logger: createLogger({ service: 'personnel', level: 'silent' }),
-    auth: createTokenVerifier({ issuer: issuer.issuer, audience: 'personnel', jwks: issuer.jwks }),
-  });
-  api = http(app, { tokenFor });
+  h = await startPersonnelHarness();
 });
 
 afterAll(async () => {
-  idempotency.close();
-  await store.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await h.close();
 });
 
 describe('when the service runs on a real SQLite store', () => {
   it('answers /healthz', async () => {
-    const res = await api.get('/healthz').expect(200);
+    const res = await h.api.get('/healthz').expect(200);
     expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it('is ready once the store answers', async () => {
-    const res = await api.get('/readyz').expect(200);
-    expect(res.body).toEqual({ status: 'ready', checks: { store: 'ok' } });
+  it('is ready once the store answers and the read model caught up', async () => {
+    const res = await h.api.get('/readyz').expect(200);
+    expect(res.body).toEqual({ status: 'ready', checks: { store: 'ok', 'read model': 'ok' } });
   });
 
-  it('serves its OpenAPI document with the store head route', async () => {
-    const res = await api.get('/openapi.json').expect(200);
+  it('serves its OpenAPI document with every route', async () => {
+    const res = await h.api.get('/openapi.json').expect(200);
     expect(res.body).toMatchObject({ openapi: '3.1.0', info: { title: 'personnel' } });
-    expect(Object.keys(res.body.paths as object)).toContain('/v1/store/head');
+    expect(Object.keys(res.body.paths as object)).toEqual(
+      expect.arrayContaining([
+        '/v1/employees',
+        '/v1/employees/{employeeId}',
+        '/v1/employees/{employeeId}/proposals',
+        '/v1/employees/{employeeId}/proposals/{decisionId}/approval',
+        '/v1/employees/{employeeId}/history',
+        '/v1/employees/lookup',
+        '/v1/units',
+        '/v1/proposals',
+        '/v1/eligibility/promotions',
+        '/v1/retirements',
+        '/v1/store/head',
+      ]),
+    );
   });
 });
 
 describe('when a caller asks for the store head', () => {
   it('refuses a request without a token with 401', async () => {
-    const res = await api.get('/v1/store/head');
-    expectProblem(res, 401);
-  });
-
-  it('refuses a token minted for another service with 401', async () => {
-    const res = await api.withToken(await tokenFor('auditor', 'evaluation')).get('/v1/store/head');
-    expectProblem(res, 401);
+    expectProblem(await h.api.get('/v1/store/head'), 401);
   });
 
   it('refuses a role without access with 403', async () => {
-    const res = await (await api.asRole('hr-staff')).get('/v1/store/head');
-    expectProblem(res, 403);
+    expectProblem(await (await h.as('hr-staff')).get('/v1/store/head'), 403);
   });
 
-  it.each(['auditor', 'operator'])('gives the %s the head position of the empty store', async (role) => {
-    const res = await (await api.asRole(role)).get('/v1/store/head').expect(200);
-    expect(res.body).toEqual({ position: 0 });
+  it.each(['auditor', 'operator'] as const)('gives the %s the head position', async (role) => {
+    const res = await (await h.as(role)).get('/v1/store/head').expect(200);
+    expect(res.body).toEqual({ position: await h.store.headPosition() });
   });
 });
 
 describe('when the store is closed', () => {
   it('reports not ready with 503', async () => {
-    const closed = openSqliteEventStore({ path: join(dataDir, 'closed.db') });
+    const closed = openSqliteEventStore({ path: join(h.dataDir, 'closed.db') });
     await closed.close();
-    const app = createApp({
+    const issuer = await openLocalIssuer({ dataDir: h.dataDir });
+    const audit = openSqliteAuditLog({ path: join(h.dataDir, 'closed.audit.db') });
+    const personnel = createApp({
       store: closed,
-      idempotency,
+      idempotency: createMemoryIdempotencyStore(),
+      keys: createMemoryKeyStore(),
+      audit,
+      nipIndexKey: Buffer.alloc(32, 1),
+      rules: DEFAULT_RULES,
       logger: createLogger({ service: 'personnel', level: 'silent' }),
       auth: createTokenVerifier({ issuer: issuer.issuer, audience: 'personnel', jwks: issuer.jwks }),
     });
-    const res = await http(app).get('/readyz');
-    expectProblem(res, 503);
+    expectProblem(await http(personnel.app).get('/readyz'), 503);
+    await personnel.stop().catch(() => undefined);
+    audit.close();
   });
 });

@@ -1,4 +1,5 @@
 import type { EventStore } from '@asn/event-store';
+import { createFieldCipher, type SubjectKeyStore } from '@asn/privacy';
 import {
   createServiceApp,
   defineRoute,
@@ -8,6 +9,14 @@ import {
   type TokenVerifier,
 } from '@asn/service-kit';
 import { z } from 'zod';
+import { auditRoutes } from './audit/audit.http';
+import type { AuditLog } from './audit/auditLog';
+import { createEmployeeCodec } from './employees/employee.codec';
+import { employeeRoutes } from './employees/employee.http';
+import { startRoster, type Roster } from './employees/roster.projection';
+import { personnelErrorMapper } from './errors';
+import type { PersonnelRules } from './rules/rules';
+import { unitRoutes } from './units/unit.http';
 
 /** What the personnel service is built from; main.ts wires real adapters, tests wire temp ones. */
 export interface PersonnelDeps {
@@ -15,21 +24,24 @@ export interface PersonnelDeps {
   readonly logger: Logger;
   readonly auth: TokenVerifier;
   readonly idempotency: IdempotencyStore;
+  readonly keys: SubjectKeyStore;
+  /** Key of the NIP index (derived from the privacy master key). */
+  readonly nipIndexKey: Buffer;
+  readonly audit: AuditLog;
+  readonly rules: PersonnelRules;
   readonly trustProxyHops?: number;
   readonly now?: () => Date;
 }
 
 export const SERVICE = {
   name: 'personnel',
-  version: '0.1.0',
-  description: 'Employee records and decrees (SK) of the civil service.',
+  version: '0.2.0',
+  description: 'Employee records and decrees (SK) of the civil service: proposals, approvals, the org chart, eligibility.',
 } as const;
 
 export const StoreHead = z.object({ position: z.number().int().min(0) });
 export type StoreHead = z.infer<typeof StoreHead>;
 
-// Until the employee slice lands (a later issue), this route proves the wiring end to end:
-// token verification, role check, the store, and the OpenAPI document.
 const storeHeadRoute = (store: EventStore) =>
   defineRoute({
     method: 'get',
@@ -42,12 +54,52 @@ const storeHeadRoute = (store: EventStore) =>
     handler: async () => ({ status: 200, body: { position: await store.headPosition() } satisfies StoreHead }),
   });
 
-/** The personnel service's express app (no listen). */
-export const createApp = (deps: PersonnelDeps): ReturnType<typeof createServiceApp> =>
-  createServiceApp({
+const rulesRoute = (rules: PersonnelRules) =>
+  defineRoute({
+    method: 'get',
+    path: '/v1/rules',
+    summary: 'The personnel rules in force (promotion, transfer, retirement), each naming its regulation',
+    tags: ['eligibility'],
+    operationId: 'getRules',
+    access: 'authenticated',
+    responses: { 200: { description: 'The rule set' } },
+    handler: () => ({ status: 200, body: rules }),
+  });
+
+export interface PersonnelApp {
+  app: ReturnType<typeof createServiceApp>;
+  roster: Roster;
+  /** Stops the read model (the store and other adapters belong to the caller). */
+  stop(): Promise<void>;
+}
+
+/** The personnel service's express app (no listen) and its read model. */
+export const createApp = (deps: PersonnelDeps): PersonnelApp => {
+  const now = deps.now ?? (() => new Date());
+  const codec = createEmployeeCodec(createFieldCipher(deps.keys));
+  const roster = startRoster({ store: deps.store, codec, logger: deps.logger });
+  const handlerDeps = {
+    store: deps.store,
+    codec,
+    keys: deps.keys,
+    nipIndexKey: deps.nipIndexKey,
+    rules: () => deps.rules,
+    units: async () => {
+      await roster.catchUp();
+      return roster.directory;
+    },
+    now,
+  };
+  const app = createServiceApp({
     service: SERVICE,
     logger: deps.logger,
-    routes: [storeHeadRoute(deps.store)],
+    routes: [
+      ...unitRoutes({ store: deps.store, roster }),
+      ...employeeRoutes({ ...handlerDeps, roster, audit: deps.audit }),
+      ...auditRoutes(deps.audit),
+      rulesRoute(deps.rules),
+      storeHeadRoute(deps.store),
+    ],
     readiness: [
       {
         name: 'store',
@@ -55,10 +107,18 @@ export const createApp = (deps: PersonnelDeps): ReturnType<typeof createServiceA
           await deps.store.headPosition();
         },
       },
+      {
+        name: 'read model',
+        check: async () => {
+          await roster.catchUp(1_000);
+        },
+      },
     ],
     auth: deps.auth,
     idempotency: deps.idempotency,
-    errorMappers: [eventStoreErrorMapper],
+    errorMappers: [personnelErrorMapper, eventStoreErrorMapper],
     ...(deps.trustProxyHops === undefined ? {} : { trustProxyHops: deps.trustProxyHops }),
-    ...(deps.now === undefined ? {} : { now: deps.now }),
+    now,
   });
+  return { app, roster, stop: () => roster.stop() };
+};

@@ -32,6 +32,13 @@ export const PersonnelConfig = z.object({
     .default('ES256')
     .transform((list) => list.split(',').map((a) => a.trim()))
     .pipe(z.array(z.enum(['ES256', 'ES384', 'ES512', 'EdDSA', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'])).min(1)),
+  /**
+   * The master key that wraps every employee's data key and keys the NIP index (32 bytes, created on first
+   * start). Default: DATA_DIR/privacy.master.key. Keep it apart from backups of the data files.
+   */
+  PRIVACY_MASTER_KEY_FILE: z.string().min(1).optional(),
+  /** A JSON rule set (promotion, transfer, retirement) replacing the shipped one; see docs/rules.md. */
+  RULES_FILE: z.string().min(1).optional(),
   /** How long in-flight requests may take to finish on SIGTERM. */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });

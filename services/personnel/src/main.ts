@@ -9,6 +9,9 @@ const stopTelemetry = startTelemetry({ serviceName: 'personnel' });
 const main = async (): Promise<void> => {
   const kit = await import('@asn/service-kit');
   const { openSqliteEventStore } = await import('@asn/event-store-sqlite');
+  const privacy = await import('@asn/privacy');
+  const { openSqliteAuditLog } = await import('./audit/auditLog');
+  const { loadRulesFile, DEFAULT_RULES } = await import('./rules/rules');
   const { loadConfig } = await import('./config');
   const { createApp, SERVICE } = await import('./app');
 
@@ -30,6 +33,10 @@ const main = async (): Promise<void> => {
   const idempotency = kit.createSqliteIdempotencyStore({
     database: join(config.DATA_DIR, `${SERVICE.name}.idempotency.db`),
   });
+  const masterKey = privacy.loadOrCreateMasterKey(config.PRIVACY_MASTER_KEY_FILE ?? join(config.DATA_DIR, 'privacy.master.key'));
+  const keys = privacy.openSqliteKeyStore({ path: join(config.DATA_DIR, 'personnel.keys.db'), masterKey });
+  const audit = openSqliteAuditLog({ path: join(config.DATA_DIR, 'personnel.audit.db') });
+  const rules = config.RULES_FILE ? loadRulesFile(config.RULES_FILE) : DEFAULT_RULES;
   const jwks = config.AUTH_JWKS_URL
     ? new URL(config.AUTH_JWKS_URL)
     : (await kit.openLocalIssuer({ dataDir: config.DATA_DIR })).jwks;
@@ -40,14 +47,28 @@ const main = async (): Promise<void> => {
     jwks,
   });
 
-  const app = createApp({ store, logger, auth, idempotency, trustProxyHops: config.TRUST_PROXY_HOPS });
-  await kit.serve(app, {
+  const personnel = createApp({
+    store,
+    logger,
+    auth,
+    idempotency,
+    keys,
+    nipIndexKey: privacy.deriveKey(masterKey, 'nip-index'),
+    audit,
+    rules,
+    trustProxyHops: config.TRUST_PROXY_HOPS,
+  });
+  logger.info({ rulesVersion: rules.version }, 'personnel rules loaded');
+  await kit.serve(personnel.app, {
     port: config.PORT,
     host: config.HOST,
     logger,
     drainTimeoutMs: config.SHUTDOWN_DRAIN_MS,
     onShutdown: [
+      { name: 'read model', run: () => personnel.stop() },
       { name: 'idempotency store', run: () => idempotency.close() },
+      { name: 'audit log', run: () => audit.close() },
+      { name: 'key store', run: () => keys.close() },
       { name: 'event store', run: () => store.close() },
       { name: 'telemetry', run: () => stopTelemetry() },
     ],

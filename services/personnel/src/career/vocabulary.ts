@@ -1,0 +1,23 @@
+// The vocabulary is part of the published contract; this module only shortens imports inside the service.
+export {
+  CalendarDate,
+  DISMISSAL_GROUNDS,
+  DismissalKind,
+  Education,
+  EmployeeType,
+  FUNCTIONAL_LEVELS,
+  GOLONGAN,
+  Gender,
+  Golongan,
+  isCalendarDate,
+  MANAGERIAL_LEVELS,
+  Position,
+  PPPK_GRADES,
+  PppkGrade,
+  Predicate,
+  PromotionKind,
+  SANCTIONS,
+  SanctionSeverity,
+  TransferKind,
+  type PositionKind,
+} from '@asn/contracts';

@@ -1,0 +1,284 @@
+import { streamId, type Decision, type Decree } from '@asn/contracts';
+import { newId, WrongExpectedRevisionError, type EventMetadata, type EventStore, type RecordedEvent } from '@asn/event-store';
+import { uuidFromKeyedHash } from '@asn/privacy';
+import type { SubjectKeyStore } from '@asn/privacy';
+import type { PersonnelRules } from '../rules/rules';
+import type { EmployeeCodec } from './employee.codec';
+import {
+  decide,
+  EmployeeDecisionError,
+  evolve,
+  initialState,
+  type EmployeeCommand,
+  type EmployeeEvent,
+  type Employee,
+  type UnitDirectory,
+} from './employee.domain';
+import type { PersonalData } from './personal';
+
+/** Who acts, for the events' metadata: never personal data of the employee. */
+export interface Actor {
+  subject: string;
+  role: string;
+  correlationId: string;
+  traceparent?: string;
+}
+
+export interface EmployeeHandlerDeps {
+  store: EventStore;
+  codec: EmployeeCodec;
+  keys: SubjectKeyStore;
+  /** Key of the NIP index: the reservation stream of a NIP is named by a keyed hash of it. */
+  nipIndexKey: Buffer;
+  rules: () => PersonnelRules;
+  /** The org chart, caught up with the store before it is consulted. */
+  units: () => Promise<UnitDirectory>;
+  now: () => Date;
+}
+
+export interface LoadedEmployee {
+  employeeId: string;
+  state: Employee;
+  /** Revision of the last event, -1 for an empty stream: the ETag. */
+  revision: number;
+  recorded: readonly RecordedEvent[];
+  events: readonly EmployeeEvent[];
+}
+
+export interface CommandResult {
+  employeeId: string;
+  revision: number;
+  position: number;
+  events: readonly EmployeeEvent[];
+  recorded: readonly { id: string; type: string }[];
+}
+
+export const employeeStreamId = (employeeId: string): string => streamId('employee', employeeId);
+const nipStream = (key: Buffer, nip: string): string => streamId('nip', uuidFromKeyedHash(key, nip));
+
+const today = (now: Date): string => now.toISOString().slice(0, 10);
+
+/** Loads an employee: every event, or (bitemporal "as recorded") only those recorded by `recordedBy`. */
+export const loadEmployee = async (
+  deps: Pick<EmployeeHandlerDeps, 'store' | 'codec'>,
+  employeeId: string,
+  options: { recordedBy?: Date } = {},
+): Promise<LoadedEmployee> => {
+  const stream = employeeStreamId(employeeId);
+  let state = initialState();
+  let revision = -1;
+  const recorded: RecordedEvent[] = [];
+  const events: EmployeeEvent[] = [];
+  for await (const event of deps.store.readStream(stream)) {
+    if (options.recordedBy && event.recordedAt > options.recordedBy) break;
+    const domain = deps.codec.open(employeeId, event);
+    state = evolve(state, domain);
+    revision = event.revision;
+    recorded.push(event);
+    events.push(domain);
+  }
+  return { employeeId, state, revision, recorded, events };
+};
+
+const needsUnits = (command: EmployeeCommand): boolean => command.type === 'ProposeDecision' || command.type === 'ApproveDecision';
+
+/**
+ * Load → decide → append, with the stream revision as the optimistic lock. With `If-Match` the caller's
+ * revision is the lock (a stale one fails); without it, a concurrent change is retried on fresh state, and
+ * the rules are checked again.
+ */
+export const handleEmployeeCommand = async (
+  deps: EmployeeHandlerDeps,
+  employeeId: string,
+  command: EmployeeCommand,
+  actor: Actor,
+  expectedRevision?: number | 'exists',
+): Promise<CommandResult> => {
+  const stream = employeeStreamId(employeeId);
+  for (let attempt = 1; ; attempt++) {
+    const loaded = await loadEmployee(deps, employeeId);
+    if (command.type !== 'ProposeDecision' && loaded.revision < 0) {
+      throw new EmployeeDecisionError('not-found', 'employee-not-found', 'No such employee.');
+    }
+    const units = needsUnits(command) ? await deps.units() : { existsOn: () => false, hasPositionOn: () => false };
+    const events = decide(command, loaded.state, { today: today(deps.now()), rules: deps.rules(), units });
+    if (events.length === 0) {
+      return { employeeId, revision: loaded.revision, position: 0, events, recorded: [] };
+    }
+    if (events.some((e) => 'personal' in e.data && e.data.personal !== undefined)) deps.keys.keyFor(employeeId);
+    const toAppend = events.map((event) => {
+      const id = newId();
+      return { id, ...deps.codec.seal(employeeId, stream, id, event), metadata: metadataOf(actor, event) };
+    });
+    const expected = expectedRevision ?? (loaded.revision < 0 ? 'no_stream' : loaded.revision);
+    try {
+      const result = await deps.store.appendToStream(stream, toAppend, { expectedRevision: expected });
+      return {
+        employeeId,
+        revision: result.nextExpectedRevision,
+        position: result.position,
+        events,
+        recorded: toAppend.map((e) => ({ id: e.id, type: e.type })),
+      };
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError && expectedRevision === undefined && attempt < 3) continue;
+      throw error;
+    }
+  }
+};
+
+const metadataOf = (actor: Actor, event: EmployeeEvent): EventMetadata => {
+  const decree = 'decree' in event.data ? (event.data.decree) : undefined;
+  return {
+    actor: { subject: actor.subject, role: actor.role },
+    correlationId: actor.correlationId,
+    ...(actor.traceparent ? { traceparent: actor.traceparent } : {}),
+    ...(decree
+      ? {
+          decree: {
+            skNumber: decree.skNumber,
+            skDate: decree.skDate,
+            tmt: decree.tmt,
+            signedBy: decree.signedBy,
+            legalBasis: decree.legalBasis,
+          },
+        }
+      : {}),
+  };
+};
+
+// ---------------------------------------------------------------------------------------------------
+// NIP uniqueness: one reservation stream per NIP, named by a keyed hash, appended with `no_stream`, so the
+// store itself lets exactly one of two concurrent registrations through.
+
+export class NipTakenError extends EmployeeDecisionError {
+  constructor() {
+    super('refused', 'nip-registered', 'This NIP is already registered to another employee.');
+  }
+}
+
+/** The employee holding the NIP, if any, with the reservation stream's revision. */
+interface NipHolder {
+  employeeId: string;
+  revision: number;
+  reservedAt: Date;
+}
+
+const nipHolder = async (store: EventStore, stream: string): Promise<NipHolder | undefined> => {
+  let holder: NipHolder | undefined;
+  for await (const event of store.readStream(stream, { direction: 'backwards', maxCount: 1 })) {
+    holder = { employeeId: (event.data as { employeeId: string }).employeeId, revision: event.revision, reservedAt: event.recordedAt };
+  }
+  return holder;
+};
+
+/**
+ * How long a reservation whose proposal was never written (the process died between the two appends)
+ * blocks the NIP. Within it, the holder is taken to be writing its proposal right now.
+ */
+const ABANDONED_RESERVATION_MS = 60_000;
+
+/** A holder keeps a NIP once proposed or appointed; a rejected or abandoned appointment releases it. */
+const holdsNip = async (deps: Pick<EmployeeHandlerDeps, 'store' | 'codec' | 'now'>, holder: NipHolder): Promise<boolean> => {
+  const { state } = await loadEmployee(deps, holder.employeeId);
+  if (state.status === 'rejected') return false;
+  if (state.status === 'unknown') return deps.now().getTime() - holder.reservedAt.getTime() < ABANDONED_RESERVATION_MS;
+  return true;
+};
+
+/** Reserves the NIP for the employee; idempotent for the same employee; NipTakenError when another holds it. */
+export const reserveNip = async (
+  deps: Pick<EmployeeHandlerDeps, 'store' | 'codec' | 'nipIndexKey' | 'now'>,
+  nip: string,
+  employeeId: string,
+  actor: Actor,
+): Promise<void> => {
+  const stream = nipStream(deps.nipIndexKey, nip);
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const holder = await nipHolder(deps.store, stream);
+    if (holder?.employeeId === employeeId) return;
+    if (holder && (await holdsNip(deps, holder))) throw new NipTakenError();
+    try {
+      await deps.store.appendToStream(
+        stream,
+        [{ id: newId(), type: 'NipReserved', data: { employeeId }, metadata: { actor: { subject: actor.subject, role: actor.role }, correlationId: actor.correlationId } }],
+        { expectedRevision: holder ? holder.revision : 'no_stream' },
+      );
+      return;
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+    }
+  }
+  throw new NipTakenError();
+};
+
+/** The employee a NIP belongs to, through the keyed-hash index; undefined when none (or erased). */
+export const employeeIdByNip = async (
+  deps: Pick<EmployeeHandlerDeps, 'store' | 'codec' | 'nipIndexKey'>,
+  nip: string,
+): Promise<string | undefined> => {
+  const holder = await nipHolder(deps.store, nipStream(deps.nipIndexKey, nip));
+  if (!holder) return undefined;
+  const { state } = await loadEmployee(deps, holder.employeeId);
+  if (state.erased || state.status === 'unknown' || state.status === 'rejected') return undefined;
+  return holder.employeeId;
+};
+
+// ---------------------------------------------------------------------------------------------------
+// The commands as the HTTP edge calls them
+
+/** Proposes the appointment of a new employee: reserves the NIP, then records the proposal. */
+export const proposeAppointment = async (
+  deps: EmployeeHandlerDeps,
+  input: { decision: Extract<Decision, { kind: 'appointment' }>; decree: Decree; personal: PersonalData },
+  actor: Actor,
+): Promise<CommandResult & { decisionId: string }> => {
+  const employeeId = newId();
+  const decisionId = newId();
+  const command: EmployeeCommand = { type: 'ProposeDecision', decisionId, proposedBy: actor.subject, ...input };
+  // Decide once before reserving, so that an invalid proposal does not reserve the NIP.
+  decide(command, initialState(), { today: today(deps.now()), rules: deps.rules(), units: await deps.units() });
+  await reserveNip(deps, input.personal.nip, employeeId, actor);
+  const result = await handleEmployeeCommand(deps, employeeId, command, actor);
+  return { ...result, decisionId };
+};
+
+/** Proposes a decision about an existing employee; a personal-data correction with a new NIP reserves it first. */
+export const proposeDecision = async (
+  deps: EmployeeHandlerDeps,
+  employeeId: string,
+  input: { decision: Decision; decree: Decree; personal?: PersonalData },
+  actor: Actor,
+  expectedRevision?: number | 'exists',
+): Promise<CommandResult & { decisionId: string }> => {
+  if (input.decision.kind === 'appointment') {
+    throw new EmployeeDecisionError('invalid', 'use-appointment', 'An appointment creates a new employee: POST /v1/employees.');
+  }
+  const decisionId = newId();
+  const command: EmployeeCommand = { type: 'ProposeDecision', decisionId, proposedBy: actor.subject, ...input };
+  if (input.personal) {
+    const loaded = await loadEmployee(deps, employeeId);
+    decide(command, loaded.state, { today: today(deps.now()), rules: deps.rules(), units: await deps.units() });
+    const current = loaded.state.personal;
+    if (current === undefined || current === 'erased' || current.nip !== input.personal.nip) {
+      await reserveNip(deps, input.personal.nip, employeeId, actor);
+    }
+  }
+  const result = await handleEmployeeCommand(deps, employeeId, command, actor, expectedRevision);
+  return { ...result, decisionId };
+};
+
+/**
+ * Erases the employee's personal data: records the erasure, then deletes the key. A retry after a crash
+ * between the two finds the erasure recorded and deletes the key then.
+ */
+export const erasePersonalData = async (
+  deps: EmployeeHandlerDeps,
+  employeeId: string,
+  reason: string,
+  actor: Actor,
+): Promise<CommandResult> => {
+  const result = await handleEmployeeCommand(deps, employeeId, { type: 'ErasePersonalData', erasedBy: actor.subject, reason }, actor);
+  deps.keys.erase(employeeId);
+  return result;
+};

@@ -1,0 +1,481 @@
+import { Decision, Decree, Text } from '@asn/contracts';
+import { defineRoute, etagOf, limitParam, NotFoundError, ValidationError, type Principal, type Role, type Route, type RouteContext } from '@asn/service-kit';
+import { z } from 'zod';
+import type { AuditLog } from '../audit/auditLog';
+import { CalendarDate, EmployeeType, Golongan } from '../career/vocabulary';
+import { promotionEligibility, retirementDate } from '../rules/eligibility';
+import { careerOf, runningSanction, type Employee, type Proposal } from './employee.domain';
+import {
+  employeeIdByNip,
+  erasePersonalData,
+  handleEmployeeCommand,
+  loadEmployee,
+  proposeAppointment,
+  proposeDecision,
+  type Actor,
+  type EmployeeHandlerDeps,
+} from './employee.handlers';
+import { PersonalData } from './personal';
+import type { Roster } from './roster.projection';
+
+export interface EmployeeRouteDeps extends EmployeeHandlerDeps {
+  roster: Roster;
+  audit: AuditLog;
+}
+
+const Id = z.uuid().toLowerCase();
+const EmployeeParams = z.strictObject({ employeeId: Id });
+const ProposalParams = z.strictObject({ employeeId: Id, decisionId: Id });
+
+/** The appointment of a new employee, as staff propose it. */
+export const AppointmentBody = z.strictObject({
+  decision: Decision.options[0],
+  decree: Decree,
+  personal: PersonalData,
+});
+export type AppointmentBody = z.infer<typeof AppointmentBody>;
+
+export const ProposalBody = z.strictObject({ decision: Decision, decree: Decree, personal: PersonalData.optional() });
+export type ProposalBody = z.infer<typeof ProposalBody>;
+
+export const RejectionBody = z.strictObject({ reason: Text(5, 1000) });
+export const ErasureBody = z.strictObject({ reason: Text(5, 1000) });
+export const NipLookupBody = z.strictObject({ nip: z.string().max(40) });
+
+const CommandAccepted = z.object({ employeeId: z.string(), decisionId: z.string().optional(), revision: z.number(), events: z.array(z.object({ id: z.string(), type: z.string() })) });
+
+const READERS: readonly Role[] = ['hr-staff', 'hr-approver', 'auditor'];
+
+const actorOf = (ctx: RouteContext<unknown, unknown, unknown>, role: Role): Actor => ({
+  subject: ctx.principal?.subject ?? 'anonymous',
+  role: ctx.principal?.roles.includes(role) ? role : (ctx.principal?.roles[0] ?? 'none'),
+  correlationId: ctx.requestId,
+  ...(typeof ctx.req.headers.traceparent === 'string' ? { traceparent: ctx.req.headers.traceparent } : {}),
+});
+
+/** An official of one unit (token claim `opd`) sees and changes only that unit's employees. */
+const inScope = (principal: Principal | undefined, state: Employee): boolean => {
+  if (!principal?.unit) return true;
+  const units = new Set([state.career?.unitId, ...Object.values(state.proposals).map((p) => p.unitId)]);
+  return units.has(principal.unit);
+};
+
+const assertScope = (principal: Principal | undefined, state: Employee): void => {
+  // 404, not 403: an official of another unit does not learn that the employee exists.
+  if (!inScope(principal, state)) throw new NotFoundError('No such employee.');
+};
+
+const accepted = (status: number, result: { employeeId: string; revision: number; recorded: readonly { id: string; type: string }[] }, decisionId?: string) => ({
+  status,
+  headers: { ETag: etagOf(result.revision), Location: `/v1/employees/${result.employeeId}` },
+  body: { employeeId: result.employeeId, ...(decisionId ? { decisionId } : {}), revision: result.revision, events: result.recorded },
+});
+
+const proposalView = (p: Proposal) => ({
+  decisionId: p.decisionId,
+  unitId: p.unitId,
+  status: p.status,
+  proposedBy: p.proposedBy,
+  decision: p.decision,
+  decree: p.decree,
+});
+
+/** The employee as the API shows it. Personal data is shown only where the caller's role may read it. */
+export const employeeView = (employeeId: string, state: Employee, revision: number, options: { asOf?: string; personal: boolean }) => {
+  const career = options.asOf === undefined ? state.career : careerOf(state.decided, options.asOf);
+  return {
+    employeeId,
+    status: options.asOf === undefined ? state.status : (career?.status ?? 'not-appointed'),
+    revision,
+    ...(options.personal ? { personal: state.personal ?? null } : {}),
+    career: career ?? null,
+    pendingProposals: Object.values(state.proposals).filter((p) => p.status === 'pending').map(proposalView),
+  };
+};
+
+const assertAllowedToAct = (ctx: RouteContext<unknown, unknown, unknown>, state: Employee): void => assertScope(ctx.principal, state);
+
+export const employeeRoutes = (deps: EmployeeRouteDeps): Route[] => [
+  defineRoute({
+    method: 'post',
+    path: '/v1/employees',
+    summary: 'Propose the appointment of a new employee (CPNS, PNS or PPPK)',
+    description: 'Validates the NIP / NI PPPK by employee type and reserves it; the appointment takes effect when an approver approves it.',
+    tags: ['employees'],
+    operationId: 'proposeAppointment',
+    access: ['hr-staff'],
+    body: AppointmentBody,
+    responses: { 201: { description: 'The proposal is recorded', schema: CommandAccepted } },
+    handler: async (ctx) => {
+      if (ctx.principal?.unit && ctx.principal.unit !== ctx.body.decision.unitId) throw new NotFoundError('No such unit.');
+      const result = await proposeAppointment(deps, ctx.body, actorOf(ctx, 'hr-staff'));
+      return accepted(201, result, result.decisionId);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/employees/:employeeId/proposals',
+    summary: 'Propose a decision about an employee (promotion, transfer, position, sanction, dismissal, ...)',
+    tags: ['employees'],
+    operationId: 'proposeDecision',
+    access: ['hr-staff'],
+    params: EmployeeParams,
+    body: ProposalBody,
+    ifMatch: 'optional',
+    responses: { 201: { description: 'The proposal is recorded', schema: CommandAccepted } },
+    handler: async (ctx) => {
+      const { state } = await loadEmployee(deps, ctx.params.employeeId);
+      if (state.events === 0) throw new NotFoundError('No such employee.');
+      assertAllowedToAct(ctx, state);
+      const result = await proposeDecision(deps, ctx.params.employeeId, ctx.body, actorOf(ctx, 'hr-staff'), ctx.expectedRevision);
+      return accepted(201, result, result.decisionId);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/employees/:employeeId/proposals/:decisionId/approval',
+    summary: 'Approve a proposed decision (never one of your own proposals)',
+    tags: ['employees'],
+    operationId: 'approveDecision',
+    access: ['hr-approver'],
+    params: ProposalParams,
+    ifMatch: 'optional',
+    responses: { 200: { description: 'The decision is recorded', schema: CommandAccepted } },
+    handler: async (ctx) => {
+      const { state } = await loadEmployee(deps, ctx.params.employeeId);
+      if (state.events === 0) throw new NotFoundError('No such employee.');
+      assertAllowedToAct(ctx, state);
+      const result = await handleEmployeeCommand(
+        deps,
+        ctx.params.employeeId,
+        { type: 'ApproveDecision', decisionId: ctx.params.decisionId, approvedBy: ctx.principal?.subject ?? '' },
+        actorOf(ctx, 'hr-approver'),
+        ctx.expectedRevision,
+      );
+      return accepted(200, result);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/employees/:employeeId/proposals/:decisionId/rejection',
+    summary: 'Reject a proposed decision, with the reason',
+    tags: ['employees'],
+    operationId: 'rejectDecision',
+    access: ['hr-approver'],
+    params: ProposalParams,
+    body: RejectionBody,
+    ifMatch: 'optional',
+    responses: { 200: { description: 'The rejection is recorded', schema: CommandAccepted } },
+    handler: async (ctx) => {
+      const { state } = await loadEmployee(deps, ctx.params.employeeId);
+      if (state.events === 0) throw new NotFoundError('No such employee.');
+      assertAllowedToAct(ctx, state);
+      const result = await handleEmployeeCommand(
+        deps,
+        ctx.params.employeeId,
+        { type: 'RejectDecision', decisionId: ctx.params.decisionId, rejectedBy: ctx.principal?.subject ?? '', reason: ctx.body.reason },
+        actorOf(ctx, 'hr-approver'),
+        ctx.expectedRevision,
+      );
+      return accepted(200, result);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/employees/:employeeId/erasure',
+    summary: "Erase the employee's personal data (crypto-shredding: the key is deleted, the events stay)",
+    tags: ['privacy'],
+    operationId: 'erasePersonalData',
+    access: ['data-protection-officer'],
+    params: EmployeeParams,
+    body: ErasureBody,
+    responses: { 200: { description: 'The personal data is erased (repeating it changes nothing)', schema: CommandAccepted } },
+    handler: async (ctx) => {
+      const actor = actorOf(ctx, 'data-protection-officer');
+      const result = await erasePersonalData(deps, ctx.params.employeeId, ctx.body.reason, actor);
+      deps.audit.record({ actor, action: 'erase-personal-data', subjects: [ctx.params.employeeId], allowed: true });
+      return accepted(200, result);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/employees/:employeeId',
+    summary: 'An employee: personal data, career and pending proposals; as of a date (TMT) and as recorded by a time',
+    tags: ['employees'],
+    operationId: 'getEmployee',
+    access: READERS,
+    params: EmployeeParams,
+    query: z.strictObject({
+      asOf: CalendarDate.optional().meta({ description: 'Career as effective on this date (decisions with TMT on or before it).' }),
+      recordedBy: z.iso.datetime({ offset: true }).optional().meta({ description: 'Only what was recorded by this time.' }),
+    }),
+    responses: { 200: { description: 'The employee', schema: z.object({ employeeId: z.string(), status: z.string(), revision: z.number() }).loose() } },
+    handler: async (ctx) => {
+      const recordedBy = ctx.query.recordedBy === undefined ? undefined : new Date(ctx.query.recordedBy);
+      const loaded = await loadEmployee(deps, ctx.params.employeeId, recordedBy ? { recordedBy } : {});
+      const actor = actorOf(ctx, READERS.find((r) => ctx.principal?.roles.includes(r)) ?? 'auditor');
+      if (loaded.revision < 0 || !inScope(ctx.principal, loaded.state)) {
+        deps.audit.record({ actor, action: 'read-employee', subjects: [ctx.params.employeeId], allowed: false });
+        throw new NotFoundError('No such employee.');
+      }
+      deps.audit.record({ actor, action: 'read-employee', subjects: [ctx.params.employeeId], allowed: true });
+      const full = recordedBy ? await loadEmployee(deps, ctx.params.employeeId) : loaded;
+      return {
+        status: 200,
+        headers: { ETag: etagOf(full.revision) },
+        body: {
+          ...employeeView(ctx.params.employeeId, loaded.state, loaded.revision, { personal: true, ...(ctx.query.asOf ? { asOf: ctx.query.asOf } : {}) }),
+          ...(ctx.query.asOf ? { asOf: ctx.query.asOf } : {}),
+          ...(recordedBy ? { recordedBy: recordedBy.toISOString() } : {}),
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/employees/:employeeId/history',
+    summary: "The employee's decision history: every proposal, approval, rejection, correction and erasure, with who and when",
+    tags: ['employees'],
+    operationId: 'getEmployeeHistory',
+    access: READERS,
+    params: EmployeeParams,
+    responses: { 200: { description: 'The history, oldest first' } },
+    handler: async (ctx) => {
+      const loaded = await loadEmployee(deps, ctx.params.employeeId);
+      if (loaded.revision < 0 || !inScope(ctx.principal, loaded.state)) throw new NotFoundError('No such employee.');
+      return {
+        status: 200,
+        headers: { ETag: etagOf(loaded.revision) },
+        body: {
+          employeeId: ctx.params.employeeId,
+          events: loaded.recorded.map((recorded, i) => {
+            const data = { ...(loaded.events[i]?.data as Record<string, unknown>) };
+            delete data.personal; // the history names decisions and people, not the employee's personal data
+            return {
+              eventId: recorded.id,
+              type: recorded.type,
+              revision: recorded.revision,
+              position: recorded.position,
+              recordedAt: recorded.recordedAt.toISOString(),
+              actor: recorded.metadata.actor ?? null,
+              correlationId: recorded.metadata.correlationId ?? null,
+              data,
+            };
+          }),
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/employees/lookup',
+    summary: 'Find an employee by NIP / NI PPPK (sent in the body: a NIP never appears in a URL)',
+    tags: ['employees'],
+    operationId: 'lookupEmployeeByNip',
+    access: READERS,
+    idempotent: false,
+    body: NipLookupBody,
+    responses: { 200: { description: 'The employee id', schema: z.object({ employeeId: z.string() }) } },
+    handler: async (ctx) => {
+      const nip = ctx.body.nip.replace(/\s+/g, '');
+      if (!/^\d{18}$/.test(nip)) throw new ValidationError('A NIP has 18 digits.', [{ in: 'body', path: 'nip', code: 'invalid_format', message: 'Expected 18 digits.' }]);
+      const employeeId = await employeeIdByNip(deps, nip);
+      const actor = actorOf(ctx, READERS.find((r) => ctx.principal?.roles.includes(r)) ?? 'auditor');
+      deps.audit.record({ actor, action: 'lookup-by-nip', subjects: employeeId ? [employeeId] : [], allowed: employeeId !== undefined });
+      const state = employeeId ? deps.roster.employees.get(employeeId) : undefined;
+      if (!employeeId || (state && !inScope(ctx.principal, state))) throw new NotFoundError('No employee has this NIP.');
+      return { status: 200, body: { employeeId } };
+    },
+  }),
+  ...queryRoutes(deps),
+];
+
+// ---------------------------------------------------------------------------------------------------
+// Lists over the read model
+
+const StatusFilter = z.enum(['proposed', 'rejected', 'active', 'dismissed', 'retired', 'contract-ended', 'transferred-out']);
+const ListQuery = z.strictObject({
+  unitId: Id.optional(),
+  status: StatusFilter.optional(),
+  employeeType: EmployeeType.optional(),
+  golongan: Golongan.optional(),
+  positionKind: z.enum(['managerial', 'functional', 'pelaksana']).optional(),
+  limit: limitParam({ max: 200, fallback: 50 }),
+  after: Id.optional().meta({ description: 'Cursor: the last employeeId of the previous page.' }),
+});
+
+const page = <T extends { employeeId: string }>(items: readonly T[], limit: number, after: string | undefined) => {
+  const sorted = [...items].sort((a, b) => (a.employeeId < b.employeeId ? -1 : 1));
+  const start = after === undefined ? 0 : sorted.findIndex((i) => i.employeeId > after);
+  const slice = start < 0 ? [] : sorted.slice(start, start + limit);
+  const last = slice.at(-1);
+  return { items: slice, next: slice.length === limit && last && sorted.at(-1) !== last ? last.employeeId : null };
+};
+
+const unitScope = (principal: Principal | undefined, unitId: string | undefined): string | undefined => {
+  if (!principal?.unit) return unitId;
+  if (unitId !== undefined && unitId !== principal.unit) throw new NotFoundError('No such unit.');
+  return principal.unit;
+};
+
+const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
+  defineRoute({
+    method: 'get',
+    path: '/v1/employees',
+    summary: 'List employees, by unit and filters (status, type, golongan, position kind), a page at a time',
+    tags: ['employees'],
+    operationId: 'listEmployees',
+    access: READERS,
+    query: ListQuery,
+    responses: { 200: { description: 'A page of employees' } },
+    handler: async (ctx) => {
+      await deps.roster.catchUp();
+      const q = ctx.query;
+      const unitId = unitScope(ctx.principal, q.unitId);
+      const rows: { employeeId: string; state: Employee }[] = [];
+      for (const [employeeId, state] of deps.roster.employees) {
+        const career = state.career;
+        const unitOf = career?.unitId ?? Object.values(state.proposals).find((p) => p.decision.kind === 'appointment')?.unitId;
+        if (state.status === 'unknown') continue;
+        if (unitId !== undefined && unitOf !== unitId) continue;
+        if (q.status !== undefined && state.status !== q.status) continue;
+        if (q.employeeType !== undefined && career?.employeeType !== q.employeeType) continue;
+        if (q.golongan !== undefined && career?.golongan !== q.golongan) continue;
+        if (q.positionKind !== undefined && career?.position.kind !== q.positionKind) continue;
+        rows.push({ employeeId, state });
+      }
+      const { items, next } = page(rows, q.limit, q.after);
+      const actor = actorOf(ctx, READERS.find((r) => ctx.principal?.roles.includes(r)) ?? 'auditor');
+      deps.audit.record({ actor, action: 'list-employees', subjects: items.map((i) => i.employeeId), allowed: true });
+      return {
+        status: 200,
+        body: {
+          items: items.map(({ employeeId, state }) => ({
+            employeeId,
+            status: state.status,
+            name: state.personal === undefined ? null : state.personal === 'erased' ? 'erased' : state.personal.name,
+            employeeType: state.career?.employeeType ?? null,
+            golongan: state.career?.golongan ?? null,
+            pppkGrade: state.career?.pppkGrade ?? null,
+            unitId: state.career?.unitId ?? null,
+            position: state.career?.position ?? null,
+          })),
+          next,
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/proposals',
+    summary: 'Pending proposals, per unit',
+    tags: ['employees'],
+    operationId: 'listPendingProposals',
+    access: ['hr-staff', 'hr-approver', 'auditor'],
+    query: z.strictObject({ unitId: Id.optional(), limit: limitParam({ max: 200, fallback: 50 }), after: Id.optional() }),
+    responses: { 200: { description: 'Pending proposals, oldest first' } },
+    handler: async (ctx) => {
+      await deps.roster.catchUp();
+      const unitId = unitScope(ctx.principal, ctx.query.unitId);
+      const pending: (ReturnType<typeof proposalView> & { employeeId: string })[] = [];
+      for (const [employeeId, state] of deps.roster.employees) {
+        for (const p of Object.values(state.proposals)) {
+          if (p.status === 'pending' && (unitId === undefined || p.unitId === unitId)) pending.push({ employeeId, ...proposalView(p) });
+        }
+      }
+      pending.sort((a, b) => (a.decisionId < b.decisionId ? -1 : 1));
+      const start = ctx.query.after === undefined ? 0 : pending.findIndex((p) => p.decisionId > ctx.query.after!);
+      const items = start < 0 ? [] : pending.slice(start, start + ctx.query.limit);
+      return { status: 200, body: { items, next: items.length === ctx.query.limit ? (items.at(-1)?.decisionId ?? null) : null } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/eligibility/promotions',
+    summary: 'Who is eligible for a regular promotion in a period (the first day of a month), with the unmet rules of the others',
+    tags: ['eligibility'],
+    operationId: 'listPromotionEligibility',
+    access: ['hr-staff', 'hr-approver', 'auditor'],
+    query: z.strictObject({
+      period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Expected a month as YYYY-MM.'),
+      unitId: Id.optional(),
+      includeIneligible: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+      limit: limitParam({ max: 500, fallback: 100 }),
+      after: Id.optional(),
+    }),
+    responses: { 200: { description: 'Eligible employees (and, when asked, the others with reasons)' } },
+    handler: async (ctx) => {
+      await deps.roster.catchUp();
+      const periodDate = `${ctx.query.period}-01`;
+      const unitId = unitScope(ctx.principal, ctx.query.unitId);
+      const rules = deps.rules();
+      const rows: { employeeId: string; eligible: boolean; golongan: string; reasons: unknown[] }[] = [];
+      for (const [employeeId, state] of deps.roster.employees) {
+        const career = careerOf(state.decided, periodDate);
+        if (!career || career.status !== 'active' || career.employeeType !== 'PNS' || !career.golongan) continue;
+        if (unitId !== undefined && career.unitId !== unitId) continue;
+        const running = runningSanction(career, periodDate);
+        const verdict = promotionEligibility(
+          {
+            employeeType: career.employeeType,
+            status: career.status,
+            golongan: career.golongan,
+            rankSince: career.rankSince ?? career.appointedOn,
+            ...(state.personal && state.personal !== 'erased' ? { education: state.personal.education } : {}),
+            ...(running?.until ? { runningSanctionUntil: running.until } : {}),
+            appraisals: [],
+          },
+          periodDate,
+          rules,
+        );
+        if (verdict.eligible || ctx.query.includeIneligible) rows.push({ employeeId, eligible: verdict.eligible, golongan: career.golongan, reasons: verdict.reasons });
+      }
+      const { items, next } = page(rows, ctx.query.limit, ctx.query.after);
+      return { status: 200, body: { period: ctx.query.period, rulesVersion: rules.version, items, next } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/retirements',
+    summary: 'Who reaches the retirement age (BUP) within the alert window (12 months by the rules)',
+    tags: ['eligibility'],
+    operationId: 'listUpcomingRetirements',
+    access: ['hr-staff', 'hr-approver', 'auditor'],
+    query: z.strictObject({
+      from: CalendarDate.optional().meta({ description: 'Start of the window; today when omitted.' }),
+      months: z.coerce.number().int().min(1).max(60).optional(),
+      unitId: Id.optional(),
+      limit: limitParam({ max: 500, fallback: 100 }),
+      after: Id.optional(),
+    }),
+    responses: { 200: { description: 'Employees retiring in the window, soonest first within the page' } },
+    handler: async (ctx) => {
+      await deps.roster.catchUp();
+      const rules = deps.rules();
+      const from = ctx.query.from ?? deps.now().toISOString().slice(0, 10);
+      const months = ctx.query.months ?? rules.retirement.alertMonthsAhead;
+      const until = addMonthsIso(from, months);
+      const unitId = unitScope(ctx.principal, ctx.query.unitId);
+      const rows: { employeeId: string; retirementDate: string; unitId: string | null }[] = [];
+      for (const [employeeId, state] of deps.roster.employees) {
+        const career = state.career;
+        if (!career || career.status !== 'active' || career.employeeType === 'PPPK') continue;
+        if (!state.personal || state.personal === 'erased') continue;
+        if (unitId !== undefined && career.unitId !== unitId) continue;
+        const due = retirementDate(state.personal.birthDate, career.position, rules);
+        if (due >= from && due < until) rows.push({ employeeId, retirementDate: due, unitId: career.unitId ?? null });
+      }
+      const { items, next } = page(rows, ctx.query.limit, ctx.query.after);
+      return { status: 200, body: { from, until, items: [...items].sort((a, b) => (a.retirementDate < b.retirementDate ? -1 : 1)), next } };
+    },
+  }),
+];
+
+const addMonthsIso = (date: string, months: number): string => {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const total = y * 12 + (m - 1) + months;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+};

@@ -1,0 +1,49 @@
+import { streamId, unitEventRegistry } from '@asn/contracts';
+import { newId, WrongExpectedRevisionError, type EventStore } from '@asn/event-store';
+import type { Actor } from '../employees/employee.handlers';
+import { decideUnit, evolveUnit, initialUnit, UnitDecisionError, type Unit, type UnitCommand, type UnitDecideContext } from './unit.domain';
+
+export const unitStreamId = (unitId: string): string => streamId('unit', unitId);
+
+export const loadUnit = async (store: EventStore, unitId: string): Promise<{ state: Unit; revision: number }> => {
+  let state = initialUnit();
+  let revision = -1;
+  for await (const event of store.readStream(unitStreamId(unitId))) {
+    state = evolveUnit(state, unitEventRegistry.parseEvent(event));
+    revision = event.revision;
+  }
+  return { state, revision };
+};
+
+/** Load → decide → append for a unit; without `If-Match` a concurrent change is retried on fresh state. */
+export const handleUnitCommand = async (
+  deps: { store: EventStore; context: () => Promise<UnitDecideContext> },
+  unitId: string,
+  command: UnitCommand,
+  actor: Actor,
+  expectedRevision?: number | 'exists',
+): Promise<{ revision: number; position: number; events: number }> => {
+  for (let attempt = 1; ; attempt++) {
+    const { state, revision } = await loadUnit(deps.store, unitId);
+    if (command.type !== 'EstablishUnit' && revision < 0) throw new UnitDecisionError('not-found', 'unit-not-found', 'No such unit.');
+    const events = decideUnit(command, state, await deps.context());
+    if (events.length === 0) return { revision, position: 0, events: 0 };
+    try {
+      const result = await deps.store.appendToStream(
+        unitStreamId(unitId),
+        events.map((event) => ({
+          id: newId(),
+          type: event.type,
+          schemaVersion: unitEventRegistry.latestVersion(event.type),
+          data: event.data,
+          metadata: { actor: { subject: actor.subject, role: actor.role }, correlationId: actor.correlationId, ...(actor.traceparent ? { traceparent: actor.traceparent } : {}) },
+        })),
+        { expectedRevision: expectedRevision ?? (revision < 0 ? 'no_stream' : revision) },
+      );
+      return { revision: result.nextExpectedRevision, position: result.position, events: events.length };
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError && expectedRevision === undefined && attempt < 3) continue;
+      throw error;
+    }
+  }
+};
