@@ -37,7 +37,7 @@ export const PersonnelConfig = z.object({
    * start). Default: DATA_DIR/privacy.master.key. Keep it apart from backups of the data files.
    */
   PRIVACY_MASTER_KEY_FILE: z.string().min(1).optional(),
-  /** A JSON rule set (promotion, transfer, retirement) replacing the shipped one; see docs/rules.md. */
+  /** A JSON rule set (promotion, transfer, retirement) replacing the shipped one; see services/personnel/src/rules/README.md. */
   RULES_FILE: z.string().min(1).optional(),
   /** How long in-flight requests may take to finish on SIGTERM. */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),

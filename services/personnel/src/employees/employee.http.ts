@@ -3,7 +3,7 @@ import { defineRoute, etagOf, limitParam, NotFoundError, ValidationError, type P
 import { z } from 'zod';
 import type { AuditLog } from '../audit/auditLog';
 import { CalendarDate, EmployeeType, Golongan } from '../career/vocabulary';
-import { promotionEligibility, retirementDate } from '../rules/eligibility';
+import { addMonths, promotionEligibility, retirementDate } from '../rules/eligibility';
 import { careerOf, runningSanction, type Employee, type Proposal } from './employee.domain';
 import {
   employeeIdByNip,
@@ -454,7 +454,7 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
       const rules = deps.rules();
       const from = ctx.query.from ?? deps.now().toISOString().slice(0, 10);
       const months = ctx.query.months ?? rules.retirement.alertMonthsAhead;
-      const until = addMonthsIso(from, months);
+      const until = addMonths(from, months);
       const unitId = unitScope(ctx.principal, ctx.query.unitId);
       const rows: { employeeId: string; retirementDate: string; unitId: string | null }[] = [];
       for (const [employeeId, state] of deps.roster.employees) {
@@ -470,12 +470,3 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
     },
   }),
 ];
-
-const addMonthsIso = (date: string, months: number): string => {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const total = y * 12 + (m - 1) + months;
-  const year = Math.floor(total / 12);
-  const month = (total % 12) + 1;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-};
