@@ -64,9 +64,9 @@ export {
   PersonalDataErasedData,
   PersonnelEvents,
   personnelEventRegistry,
-  SealedValue,
   Text,
   UnitEvents,
   unitEventRegistry,
 } from './personnel/events';
 export type { DecidedEventType, DecisionKind, EmployeeEventData, UnitEventData } from './personnel/events';
+export { SealedValue } from './sealed';

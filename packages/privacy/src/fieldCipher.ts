@@ -1,33 +1,11 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import { SealedValue } from '@asn/contracts';
 import { PrivacyIntegrityError } from './errors';
 import { IV_BYTES, TAG_BYTES } from './keys';
 import { assertSubject, type SubjectKeyStore } from './subjectKeyStore';
 
-/** Canonical unpadded base64url of exactly `bytes` bytes (or at least one byte when `bytes` is undefined). */
-const base64url = (bytes?: number) =>
-  z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/)
-    .refine(
-      (s) => {
-        const decoded = Buffer.from(s, 'base64url');
-        // Re-encoding catches non-canonical spellings, so that one ciphertext has exactly one JSON form.
-        return (
-          decoded.toString('base64url') === s && (bytes === undefined ? decoded.length > 0 : decoded.length === bytes)
-        );
-      },
-      `must be canonical base64url${bytes === undefined ? '' : ` of ${bytes} bytes`}`,
-    );
-
-/** What an encrypted value looks like inside event data (JSON-safe): AES-256-GCM, each part base64url. */
-export const SealedValue = z.strictObject({
-  alg: z.literal('A256GCM'),
-  iv: base64url(IV_BYTES),
-  ct: base64url(),
-  tag: base64url(TAG_BYTES),
-});
-export type SealedValue = z.infer<typeof SealedValue>;
+// The sealed form is part of the event contract: one schema serves the cipher and the event definitions.
+export { SealedValue };
 
 /** Marker returned for a value whose key was erased. */
 export const ERASED: unique symbol = Symbol('asn/privacy/ERASED');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createEventRegistry, defineEvent, type EventData } from '../registry';
+import { SealedValue } from '../sealed';
 import {
   CalendarDate,
   DISMISSAL_GROUNDS,
@@ -28,14 +29,6 @@ export const Text = (min: number, max: number) =>
 
 const Uuid = z.uuid().toLowerCase();
 
-/** An encrypted personal value (AES-256-GCM, see @asn/privacy): the only form personal data takes in events. */
-export const SealedValue = z.strictObject({
-  alg: z.literal('A256GCM'),
-  iv: z.string().regex(/^[A-Za-z0-9_-]{16}$/),
-  ct: z.string().regex(/^[A-Za-z0-9_-]*$/).max(16_384),
-  tag: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
-});
-export type SealedValue = z.infer<typeof SealedValue>;
 
 /** The decree (SK) that makes a decision legal. TMT is the effective date; it may lie in the past or the future. */
 export const Decree = z.strictObject({
