@@ -123,7 +123,7 @@ describe('a whole career through the API', () => {
   it('shows the auditor who proposed and who approved each decision, and when', async () => {
     const history = await auditor.get(`/v1/employees/${employeeId}/history`).expect(200);
     const promoted = (history.body.events as { type: string; data: Record<string, unknown>; actor: unknown; recordedAt: string }[]).find((e) => e.type === 'EmployeePromoted');
-    expect(promoted).toMatchObject({ data: { proposedBy: 'staff-1', approvedBy: 'approver-1', decree: { tmt: '2019-03-01' } }, actor: { subject: 'approver-1', role: 'hr-approver' } });
+    expect(promoted).toMatchObject({ data: { proposedBy: 'staff-1', approvedBy: 'approver-1', decree: { tmt: '2019-03-01' } }, actor: { subject: 'approver-1', role: 'hr-approver' }, rulesVersion: '2026.1' });
     expect(JSON.stringify(history.body)).not.toContain('199003152015032001');
   });
 

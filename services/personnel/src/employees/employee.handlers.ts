@@ -101,14 +101,15 @@ export const handleEmployeeCommand = async (
       throw new EmployeeDecisionError('not-found', 'employee-not-found', 'No such employee.');
     }
     const units = needsUnits(command) ? await deps.units() : { existsOn: () => false, hasPositionOn: () => false };
-    const events = decide(command, loaded.state, { today: today(deps.now()), rules: deps.rules(), units });
+    const rules = deps.rules();
+    const events = decide(command, loaded.state, { today: today(deps.now()), rules, units });
     if (events.length === 0) {
       return { employeeId, revision: loaded.revision, position: 0, events, recorded: [] };
     }
     if (events.some((e) => 'personal' in e.data && e.data.personal !== undefined)) deps.keys.keyFor(employeeId);
     const toAppend = events.map((event) => {
       const id = newId();
-      return { id, ...deps.codec.seal(employeeId, stream, id, event), metadata: metadataOf(actor, event) };
+      return { id, ...deps.codec.seal(employeeId, stream, id, event), metadata: metadataOf(actor, event, rules.version) };
     });
     const expected = expectedRevision ?? (loaded.revision < 0 ? 'no_stream' : loaded.revision);
     try {
@@ -127,7 +128,8 @@ export const handleEmployeeCommand = async (
   }
 };
 
-const metadataOf = (actor: Actor, event: EmployeeEvent): EventMetadata => {
+/** The actor, the request and, for a decision, its decree and the version of the rules it was checked against. */
+const metadataOf = (actor: Actor, event: EmployeeEvent, rulesVersion: string): EventMetadata => {
   const decree = 'decree' in event.data ? (event.data.decree) : undefined;
   return {
     actor: { subject: actor.subject, role: actor.role },
@@ -142,6 +144,7 @@ const metadataOf = (actor: Actor, event: EmployeeEvent): EventMetadata => {
             signedBy: decree.signedBy,
             legalBasis: decree.legalBasis,
           },
+          rulesVersion,
         }
       : {}),
   };

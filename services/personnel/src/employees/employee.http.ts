@@ -259,6 +259,7 @@ export const employeeRoutes = (deps: EmployeeRouteDeps): Route[] => [
               recordedAt: recorded.recordedAt.toISOString(),
               actor: recorded.metadata.actor ?? null,
               correlationId: recorded.metadata.correlationId ?? null,
+              rulesVersion: recorded.metadata.rulesVersion ?? null,
               data,
             };
           }),
