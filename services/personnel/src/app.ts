@@ -16,6 +16,7 @@ import { employeeRoutes } from './employees/employee.http';
 import { startRoster, type Roster } from './employees/roster.projection';
 import { personnelErrorMapper } from './errors';
 import type { PersonnelRules } from './rules/rules';
+import { loadUnitDirectory } from './units/unit.handlers';
 import { unitRoutes } from './units/unit.http';
 
 /** What the personnel service is built from; main.ts wires real adapters, tests wire temp ones. */
@@ -84,10 +85,7 @@ export const createApp = (deps: PersonnelDeps): PersonnelApp => {
     keys: deps.keys,
     nipIndexKey: deps.nipIndexKey,
     rules: () => deps.rules,
-    units: async () => {
-      await roster.catchUp();
-      return roster.directory;
-    },
+    units: (unitIds: readonly string[]) => loadUnitDirectory(deps.store, unitIds),
     now,
   };
   const app = createServiceApp({

@@ -269,7 +269,9 @@ export const evolve = (state: Employee, event: EmployeeEvent): Employee => {
     case 'DecisionProposed': {
       const { decisionId, decision, decree, proposedBy, unitId, personal } = event.data;
       const proposal: Proposal = { decisionId, decision, decree, proposedBy, unitId, status: 'pending', ...(personal ? { personal: erasedOrKeep(personal, state.erased)! } : {}) };
-      const next = { ...state, events, proposals: { ...state.proposals, [decisionId]: proposal } };
+      // Until an appointment is approved, the proposed person's data is the only personal data there is.
+      const first = decision.kind === 'appointment' && state.personal === undefined && proposal.personal !== undefined ? { personal: proposal.personal } : {};
+      const next = { ...state, events, ...first, proposals: { ...state.proposals, [decisionId]: proposal } };
       return { ...next, status: statusOf(next) };
     }
     case 'DecisionRejected': {
@@ -332,6 +334,9 @@ const propose = (
 ): EmployeeEvent[] => {
   if (state.proposals[command.decisionId] || state.decided.some((d) => d.decisionId === command.decisionId)) {
     refused('decision-exists', 'A decision with this id was already proposed.');
+  }
+  if (command.personal && command.decision.kind !== 'appointment' && command.decision.kind !== 'personal-data-correction') {
+    invalid('personal-data-not-expected', 'Only an appointment or a personal-data correction carries personal data.');
   }
   checkDecision(state, command.decision, command.decree, command.personal, context);
   const unitId = command.decision.kind === 'appointment' ? command.decision.unitId : state.career?.unitId;

@@ -12,6 +12,7 @@ import {
   type EmployeeCommand,
   type EmployeeEvent,
   type Employee,
+  type Personal,
   type UnitDirectory,
 } from './employee.domain';
 import type { PersonalData } from './personal';
@@ -31,8 +32,8 @@ export interface EmployeeHandlerDeps {
   /** Key of the NIP index: the reservation stream of a NIP is named by a keyed hash of it. */
   nipIndexKey: Buffer;
   rules: () => PersonnelRules;
-  /** The org chart, caught up with the store before it is consulted. */
-  units: () => Promise<UnitDirectory>;
+  /** The org chart for the units a command names, as the store holds them now. */
+  units: (unitIds: readonly string[]) => Promise<UnitDirectory>;
   now: () => Date;
 }
 
@@ -80,7 +81,24 @@ export const loadEmployee = async (
   return { employeeId, state, revision, recorded, events };
 };
 
-const needsUnits = (command: EmployeeCommand): boolean => command.type === 'ProposeDecision' || command.type === 'ApproveDecision';
+/** The units a decision refers to: the ones decide will ask the directory about. */
+const unitsOf = (decision: Decision | undefined, state: Employee): string[] => {
+  switch (decision?.kind) {
+    case 'appointment':
+      return [decision.unitId];
+    case 'transfer':
+      return decision.toUnitId ? [decision.toUnitId] : [];
+    case 'position-assignment':
+      return state.career?.unitId ? [state.career.unitId] : [];
+    case 'correction':
+      return unitsOf(decision.replacement, state);
+    default:
+      return [];
+  }
+};
+
+const decisionOf = (command: EmployeeCommand, state: Employee): Decision | undefined =>
+  command.type === 'ProposeDecision' ? command.decision : command.type === 'ApproveDecision' ? state.proposals[command.decisionId]?.decision : undefined;
 
 /**
  * Load → decide → append, with the stream revision as the optimistic lock. With `If-Match` the caller's
@@ -100,7 +118,7 @@ export const handleEmployeeCommand = async (
     if (command.type !== 'ProposeDecision' && loaded.revision < 0) {
       throw new EmployeeDecisionError('not-found', 'employee-not-found', 'No such employee.');
     }
-    const units = needsUnits(command) ? await deps.units() : { existsOn: () => false, hasPositionOn: () => false };
+    const units = await deps.units(unitsOf(decisionOf(command, loaded.state), loaded.state));
     const rules = deps.rules();
     const events = decide(command, loaded.state, { today: today(deps.now()), rules, units });
     if (events.length === 0) {
@@ -181,12 +199,17 @@ const nipHolder = async (store: EventStore, stream: string): Promise<NipHolder |
  */
 const ABANDONED_RESERVATION_MS = 60_000;
 
-/** A holder keeps a NIP once proposed or appointed; a rejected or abandoned appointment releases it. */
-const holdsNip = async (deps: Pick<EmployeeHandlerDeps, 'store' | 'codec' | 'now'>, holder: NipHolder): Promise<boolean> => {
+/**
+ * A holder keeps a NIP while its own record or a pending proposal carries it (and forever once erased: a NIP
+ * is never reused). A rejected proposal, a corrected NIP or an abandoned reservation releases it.
+ */
+const holdsNip = async (deps: Pick<EmployeeHandlerDeps, 'store' | 'codec' | 'now'>, holder: NipHolder, nip: string): Promise<boolean> => {
   const { state } = await loadEmployee(deps, holder.employeeId);
-  if (state.status === 'rejected') return false;
   if (state.status === 'unknown') return deps.now().getTime() - holder.reservedAt.getTime() < ABANDONED_RESERVATION_MS;
-  return true;
+  if (state.erased) return true;
+  const carries = (personal: Personal | undefined) => personal !== undefined && personal !== 'erased' && personal.nip === nip;
+  if (state.career && carries(state.personal)) return true;
+  return Object.values(state.proposals).some((p) => p.status === 'pending' && carries(p.personal));
 };
 
 /** Reserves the NIP for the employee; idempotent for the same employee; NipTakenError when another holds it. */
@@ -200,7 +223,7 @@ export const reserveNip = async (
   for (let attempt = 1; attempt <= 3; attempt++) {
     const holder = await nipHolder(deps.store, stream);
     if (holder?.employeeId === employeeId) return;
-    if (holder && (await holdsNip(deps, holder))) throw new NipTakenError();
+    if (holder && (await holdsNip(deps, holder, nip))) throw new NipTakenError();
     try {
       await deps.store.appendToStream(
         stream,
@@ -240,7 +263,7 @@ export const proposeAppointment = async (
   const decisionId = newId();
   const command: EmployeeCommand = { type: 'ProposeDecision', decisionId, proposedBy: actor.subject, ...input };
   // Decide once before reserving, so that an invalid proposal does not reserve the NIP.
-  decide(command, initialState(), { today: today(deps.now()), rules: deps.rules(), units: await deps.units() });
+  decide(command, initialState(), { today: today(deps.now()), rules: deps.rules(), units: await deps.units([input.decision.unitId]) });
   await reserveNip(deps, input.personal.nip, employeeId, actor);
   const result = await handleEmployeeCommand(deps, employeeId, command, actor);
   return { ...result, decisionId };
@@ -261,7 +284,11 @@ export const proposeDecision = async (
   const command: EmployeeCommand = { type: 'ProposeDecision', decisionId, proposedBy: actor.subject, ...input };
   if (input.personal) {
     const loaded = await loadEmployee(deps, employeeId);
-    decide(command, loaded.state, { today: today(deps.now()), rules: deps.rules(), units: await deps.units() });
+    // A stale If-Match must change nothing, not even the reservation of a new NIP.
+    if (typeof expectedRevision === 'number' && expectedRevision !== loaded.revision) {
+      throw new WrongExpectedRevisionError(employeeStreamId(employeeId), expectedRevision, loaded.revision < 0 ? 'no_stream' : loaded.revision);
+    }
+    decide(command, loaded.state, { today: today(deps.now()), rules: deps.rules(), units: await deps.units(unitsOf(input.decision, loaded.state)) });
     const current = loaded.state.personal;
     if (current === undefined || current === 'erased' || current.nip !== input.personal.nip) {
       await reserveNip(deps, input.personal.nip, employeeId, actor);

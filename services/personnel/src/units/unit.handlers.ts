@@ -1,7 +1,8 @@
 import { streamId, unitEventRegistry } from '@asn/contracts';
 import { newId, WrongExpectedRevisionError, type EventStore } from '@asn/event-store';
 import type { Actor } from '../employees/employee.handlers';
-import { decideUnit, evolveUnit, initialUnit, UnitDecisionError, type Unit, type UnitCommand, type UnitDecideContext } from './unit.domain';
+import type { UnitDirectory } from '../employees/employee.domain';
+import { decideUnit, evolveUnit, initialUnit, positionExistsOn, UnitDecisionError, unitExistsOn, type Unit, type UnitCommand, type UnitDecideContext } from './unit.domain';
 
 export const unitStreamId = (unitId: string): string => streamId('unit', unitId);
 
@@ -17,7 +18,7 @@ export const loadUnit = async (store: EventStore, unitId: string): Promise<{ sta
 
 /** Load → decide → append for a unit; without `If-Match` a concurrent change is retried on fresh state. */
 export const handleUnitCommand = async (
-  deps: { store: EventStore; context: () => Promise<UnitDecideContext> },
+  deps: { store: EventStore; context: (command: UnitCommand) => Promise<UnitDecideContext> },
   unitId: string,
   command: UnitCommand,
   actor: Actor,
@@ -26,7 +27,7 @@ export const handleUnitCommand = async (
   for (let attempt = 1; ; attempt++) {
     const { state, revision } = await loadUnit(deps.store, unitId);
     if (command.type !== 'EstablishUnit' && revision < 0) throw new UnitDecisionError('not-found', 'unit-not-found', 'No such unit.');
-    const events = decideUnit(command, state, await deps.context());
+    const events = decideUnit(command, state, await deps.context(command));
     if (events.length === 0) return { revision, position: 0, events: 0 };
     try {
       const result = await deps.store.appendToStream(
@@ -46,4 +47,23 @@ export const handleUnitCommand = async (
       throw error;
     }
   }
+};
+
+/**
+ * The org chart as far as one command needs it, read from the units' own streams: exact at the moment of
+ * the command (no read model to wait for), and a handful of short streams at most.
+ */
+export const loadUnitDirectory = async (store: EventStore, unitIds: readonly string[]): Promise<UnitDirectory> => {
+  const units = new Map<string, Unit>();
+  for (const unitId of new Set(unitIds)) units.set(unitId, (await loadUnit(store, unitId)).state);
+  return {
+    existsOn: (unitId, date) => {
+      const unit = units.get(unitId);
+      return unit !== undefined && unitExistsOn(unit, date);
+    },
+    hasPositionOn: (unitId, positionId, date) => {
+      const unit = units.get(unitId);
+      return unit !== undefined && positionExistsOn(unit, positionId, date);
+    },
+  };
 };

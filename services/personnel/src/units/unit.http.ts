@@ -6,7 +6,7 @@ import { CalendarDate, Position } from '../career/vocabulary';
 import type { Actor } from '../employees/employee.handlers';
 import type { Roster } from '../employees/roster.projection';
 import { unitNameOn, type Unit, type UnitCommand } from './unit.domain';
-import { handleUnitCommand, loadUnit } from './unit.handlers';
+import { handleUnitCommand, loadUnit, loadUnitDirectory } from './unit.handlers';
 import type { EventStore } from '@asn/event-store';
 
 const Id = z.uuid().toLowerCase();
@@ -43,9 +43,10 @@ export const unitView = (unitId: string, unit: Unit, asOf?: string) => ({
 });
 
 export const unitRoutes = (deps: { store: EventStore; roster: Roster }): Route[] => {
-  const context = async () => {
-    await deps.roster.catchUp();
-    return { unitExistsOn: (unitId: string, date: string) => deps.roster.directory.existsOn(unitId, date) };
+  const context = async (command: UnitCommand) => {
+    const named = command.type === 'EstablishUnit' ? command.parentUnitId : command.type === 'DissolveUnit' ? command.successorUnitId : undefined;
+    const directory = await loadUnitDirectory(deps.store, named ? [named] : []);
+    return { unitExistsOn: (unitId: string, date: string) => directory.existsOn(unitId, date) };
   };
   const command = async (unitId: string, cmd: UnitCommand, ctx: RouteContext<unknown, unknown, unknown>, status = 200, positionId?: string) => {
     const result = await handleUnitCommand({ store: deps.store, context }, unitId, cmd, actorOf(ctx), ctx.expectedRevision);
