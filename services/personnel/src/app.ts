@@ -92,7 +92,7 @@ export const createApp = (deps: PersonnelDeps): PersonnelApp => {
     service: SERVICE,
     logger: deps.logger,
     routes: [
-      ...unitRoutes({ store: deps.store, roster }),
+      ...unitRoutes({ store: deps.store, roster, now }),
       ...employeeRoutes({ ...handlerDeps, roster, audit: deps.audit }),
       ...auditRoutes(deps.audit),
       rulesRoute(deps.rules),

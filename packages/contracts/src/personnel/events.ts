@@ -16,8 +16,9 @@ import {
 } from './vocabulary';
 
 /**
- * Free text as officials type it: trimmed, bounded, no control characters (they hide text in logs and
- * reports). Letters of every script pass, so do apostrophes, hyphens and dots.
+ * Free text as officials type it: trimmed, bounded, no control characters and no bidirectional overrides
+ * (both make text display differently from what is stored, in logs, reports and decrees). Letters of every
+ * script pass, so do apostrophes, hyphens and dots.
  */
 export const Text = (min: number, max: number) =>
   z
@@ -25,7 +26,7 @@ export const Text = (min: number, max: number) =>
     .trim()
     .min(min)
     .max(max)
-    .refine((value) => !/\p{Cc}/u.test(value), 'Must not contain control characters.');
+    .refine((value) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(value), 'Must not contain control characters or bidirectional overrides.');
 
 const Uuid = z.uuid().toLowerCase();
 

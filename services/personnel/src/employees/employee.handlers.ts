@@ -238,16 +238,16 @@ export const reserveNip = async (
   throw new NipTakenError();
 };
 
-/** The employee a NIP belongs to, through the keyed-hash index; undefined when none (or erased). */
+/** The employee a NIP belongs to, through the keyed-hash index, read from the store; undefined when none (or erased). */
 export const employeeIdByNip = async (
   deps: Pick<EmployeeHandlerDeps, 'store' | 'codec' | 'nipIndexKey'>,
   nip: string,
-): Promise<string | undefined> => {
+): Promise<{ employeeId: string; state: Employee } | undefined> => {
   const holder = await nipHolder(deps.store, nipStream(deps.nipIndexKey, nip));
   if (!holder) return undefined;
   const { state } = await loadEmployee(deps, holder.employeeId);
   if (state.erased || state.status === 'unknown' || state.status === 'rejected') return undefined;
-  return holder.employeeId;
+  return { employeeId: holder.employeeId, state };
 };
 
 // ---------------------------------------------------------------------------------------------------

@@ -53,12 +53,15 @@ const actorOf = (ctx: RouteContext<unknown, unknown, unknown>, role: Role): Acto
   ...(typeof ctx.req.headers.traceparent === 'string' ? { traceparent: ctx.req.headers.traceparent } : {}),
 });
 
-/** An official of one unit (token claim `opd`) sees and changes only that unit's employees. */
-const inScope = (principal: Principal | undefined, state: Employee): boolean => {
-  if (!principal?.unit) return true;
-  const units = new Set([state.career?.unitId, ...Object.values(state.proposals).map((p) => p.unitId)]);
-  return units.has(principal.unit);
-};
+/** The unit an employee belongs to: the career's, or before appointment the unit the appointment names. */
+const unitOfEmployee = (state: Employee): string | undefined =>
+  state.career
+    ? state.career.unitId
+    : Object.values(state.proposals).find((p) => p.decision.kind === 'appointment' && p.status === 'pending')?.unitId;
+
+/** An official of one unit (token claim `opd`) sees and changes only the employees of that unit now. */
+const inScope = (principal: Principal | undefined, state: Employee): boolean =>
+  !principal?.unit || unitOfEmployee(state) === principal.unit;
 
 const assertScope = (principal: Principal | undefined, state: Employee): void => {
   // 404, not 403: an official of another unit does not learn that the employee exists.
@@ -280,11 +283,12 @@ export const employeeRoutes = (deps: EmployeeRouteDeps): Route[] => [
     handler: async (ctx) => {
       const nip = ctx.body.nip.replace(/\s+/g, '');
       if (!/^\d{18}$/.test(nip)) throw new ValidationError('A NIP has 18 digits.', [{ in: 'body', path: 'nip', code: 'invalid_format', message: 'Expected 18 digits.' }]);
-      const employeeId = await employeeIdByNip(deps, nip);
+      const found = await employeeIdByNip(deps, nip);
+      const visible = found !== undefined && inScope(ctx.principal, found.state);
       const actor = actorOf(ctx, READERS.find((r) => ctx.principal?.roles.includes(r)) ?? 'auditor');
-      deps.audit.record({ actor, action: 'lookup-by-nip', subjects: employeeId ? [employeeId] : [], allowed: employeeId !== undefined });
-      const state = employeeId ? deps.roster.employees.get(employeeId) : undefined;
-      if (!employeeId || (state && !inScope(ctx.principal, state))) throw new NotFoundError('No employee has this NIP.');
+      deps.audit.record({ actor, action: 'lookup-by-nip', subjects: found ? [found.employeeId] : [], allowed: visible });
+      if (!found || !visible) throw new NotFoundError('No employee has this NIP.');
+      const employeeId = found.employeeId;
       return { status: 200, body: { employeeId } };
     },
   }),
@@ -336,9 +340,8 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
       const rows: { employeeId: string; state: Employee }[] = [];
       for (const [employeeId, state] of deps.roster.employees) {
         const career = state.career;
-        const unitOf = career?.unitId ?? Object.values(state.proposals).find((p) => p.decision.kind === 'appointment')?.unitId;
         if (state.status === 'unknown') continue;
-        if (unitId !== undefined && unitOf !== unitId) continue;
+        if (unitId !== undefined && unitOfEmployee(state) !== unitId) continue;
         if (q.status !== undefined && state.status !== q.status) continue;
         if (q.employeeType !== undefined && career?.employeeType !== q.employeeType) continue;
         if (q.golongan !== undefined && career?.golongan !== q.golongan) continue;

@@ -83,7 +83,7 @@ export const decideUnit = (command: UnitCommand, state: Unit, context: UnitDecid
     }
     case 'RenameUnit':
       requireActive(state, tmt);
-      if (command.name === state.name) return [];
+      if (command.name === unitNameOn(state, tmt)) return [];
       return [{ type: 'UnitRenamed', data: { name: command.name, tmt, legalBasis } }];
     case 'DissolveUnit':
       requireActive(state, tmt);
@@ -116,8 +116,11 @@ export const evolveUnit = (state: Unit, event: UnitEvent): Unit => {
       const { name, code, parentUnitId, tmt } = event.data;
       return { ...state, events, status: 'active', name, code, establishedOn: tmt, names: [{ name, from: tmt }], ...(parentUnitId ? { parentUnitId } : {}) };
     }
-    case 'UnitRenamed':
-      return { ...state, events, name: event.data.name, names: [...state.names, { name: event.data.name, from: event.data.tmt }] };
+    case 'UnitRenamed': {
+      // Ordered by TMT (a back-dated renaming recorded later goes in its place); the current name is the last.
+      const names = [...state.names, { name: event.data.name, from: event.data.tmt }].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+      return { ...state, events, names, name: names.at(-1)?.name ?? event.data.name };
+    }
     case 'UnitDissolved':
       return {
         ...state,
@@ -150,6 +153,6 @@ export const positionExistsOn = (unit: Unit, positionId: string, date: string): 
   return position !== undefined && position.createdOn <= date && (position.abolishedOn === undefined || date < position.abolishedOn);
 };
 
-/** The unit's name in force on a date. */
+/** The unit's name in force on a date: the one with the latest TMT on or before it (names are kept in TMT order). */
 export const unitNameOn = (unit: Unit, date: string): string | undefined =>
   [...unit.names].reverse().find((n) => n.from <= date)?.name ?? unit.names[0]?.name;

@@ -205,10 +205,8 @@ describe('the units as of a date', () => {
   });
 });
 
-describe('known bugs', () => {
-  // BUG: unitNameOn() in unit.domain.ts takes the last recorded name with from <= date, not the one with the
-  // latest TMT, so a backdated renaming recorded later hides a later one (also for unit.name, the current name).
-  it.skip('shows as of a date the name with the latest TMT on or before it, also when a backdated renaming is recorded later', async () => {
+describe('fixed bugs', () => {
+  it('shows as of a date the name with the latest TMT on or before it, also when a backdated renaming is recorded later', async () => {
     const unit = await establish('Kantor Pertanahan', 'TANAH');
     await post(`/v1/units/${unit}/renaming`, { name: 'Dinas Pertanahan', tmt: '2020-01-01', legalBasis: 'Perwali Tanjungbalai 1/2020' }).expect(200);
     await post(`/v1/units/${unit}/renaming`, { name: 'Kantor Agraria', tmt: '2015-01-01', legalBasis: 'Perwali Tanjungbalai 1/2015' }).expect(200);

@@ -1,6 +1,6 @@
 import { Text } from '@asn/contracts';
 import { newId } from '@asn/event-store';
-import { defineRoute, etagOf, NotFoundError, type Role, type Route, type RouteContext } from '@asn/service-kit';
+import { defineRoute, etagOf, ForbiddenError, NotFoundError, type Role, type Route, type RouteContext } from '@asn/service-kit';
 import { z } from 'zod';
 import { CalendarDate, Position } from '../career/vocabulary';
 import type { Actor } from '../employees/employee.handlers';
@@ -42,13 +42,15 @@ export const unitView = (unitId: string, unit: Unit, asOf?: string) => ({
   positions: Object.values(unit.positions),
 });
 
-export const unitRoutes = (deps: { store: EventStore; roster: Roster }): Route[] => {
+export const unitRoutes = (deps: { store: EventStore; roster: Roster; now: () => Date }): Route[] => {
   const context = async (command: UnitCommand) => {
     const named = command.type === 'EstablishUnit' ? command.parentUnitId : command.type === 'DissolveUnit' ? command.successorUnitId : undefined;
     const directory = await loadUnitDirectory(deps.store, named ? [named] : []);
     return { unitExistsOn: (unitId: string, date: string) => directory.existsOn(unitId, date) };
   };
   const command = async (unitId: string, cmd: UnitCommand, ctx: RouteContext<unknown, unknown, unknown>, status = 200, positionId?: string) => {
+    // The organisation is the city's: an official whose token is scoped to one unit does not change it.
+    if (ctx.principal?.unit) throw new ForbiddenError('Changes to the organisation need a city-wide role.');
     const result = await handleUnitCommand({ store: deps.store, context }, unitId, cmd, actorOf(ctx), ctx.expectedRevision);
     return {
       status,
@@ -134,7 +136,7 @@ export const unitRoutes = (deps: { store: EventStore; roster: Roster }): Route[]
       responses: { 200: { description: 'Units existing on the date' } },
       handler: async (ctx) => {
         await deps.roster.catchUp();
-        const asOf = ctx.query.asOf ?? new Date().toISOString().slice(0, 10);
+        const asOf = ctx.query.asOf ?? deps.now().toISOString().slice(0, 10);
         const items = [...deps.roster.units]
           .filter(([unitId]) => deps.roster.directory.existsOn(unitId, asOf))
           .map(([unitId, unit]) => unitView(unitId, unit, asOf))
