@@ -9,7 +9,7 @@
  * Their log lines are prefixed with the service name. SIGINT/SIGTERM are forwarded; the launcher exits
  * when every service has exited: 0 when all shut down cleanly, 1 otherwise.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -97,6 +97,21 @@ const stopAll = (signal: NodeJS.Signals): void => {
   for (const r of running) if (r.exitCode === undefined) r.child.kill(signal);
 };
 
+// --seed: the synthetic city, written before any service opens the store (the seeder skips a store that
+// already holds employees, so a second `start --seed` only starts).
+if (values.seed) {
+  const masterKey = process.env['PRIVACY_MASTER_KEY_FILE'];
+  const seeded = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join('services', 'personnel', 'src', 'synthetic', 'seed.cli.ts'), '--data-dir', dataDir, ...(masterKey ? ['--master-key', masterKey] : [])],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+  if (seeded.status !== 0) {
+    err('start: seeding the synthetic city failed; nothing was started');
+    process.exit(1);
+  }
+}
+
 const running = present.map(launch);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
@@ -157,8 +172,6 @@ const main = async (): Promise<number> => {
   out(
     `  curl -H "Authorization: Bearer $(./ledger token auditor --aud personnel)" ${baseUrl(running[0]!)}/v1/store/head`,
   );
-  if (values.seed)
-    out('--seed: no service has seed data yet (the domain slices are later issues); nothing was written.');
   out('Stop with Ctrl-C.');
   out('');
 
