@@ -158,6 +158,8 @@ export interface Employee {
   proposals: Readonly<Record<string, Proposal>>;
   decided: readonly DecidedRecord[];
   career?: Career;
+  /** The latest TMT among the decisions in force: a decision at or after it extends the career without a refold. */
+  latestTmt?: string;
   erased: boolean;
   /** Number of events folded: the stream's next expected revision is `events - 1`. */
   events: number;
@@ -170,21 +172,26 @@ export const initialState = (): Employee => ({ status: 'unknown', proposals: {},
 
 /** The decisions in force: a correction replaces (or, without replacement, revokes) the decision it names. */
 export const decisionsInForce = (decided: readonly DecidedRecord[]): DecidedRecord[] => {
-  const corrections = new Map<string, CorrectableDecision | null>();
+  // The correcting SK governs the replacement: its TMT is the corrected effective date.
+  const corrections = new Map<string, { replacement: CorrectableDecision; decree: Decree } | null>();
   for (const record of decided) {
-    if (record.decision.kind === 'correction') corrections.set(record.decision.correctsDecisionId, record.decision.replacement ?? null);
+    if (record.decision.kind === 'correction') {
+      const { replacement } = record.decision;
+      corrections.set(record.decision.correctsDecisionId, replacement ? { replacement, decree: record.decree } : null);
+    }
   }
   const inForce: DecidedRecord[] = [];
   for (const record of decided) {
     if (record.decision.kind === 'correction' || record.decision.kind === 'personal-data-correction') continue;
     const correction = corrections.get(record.decisionId);
     if (correction === null) continue;
-    inForce.push(correction === undefined ? record : { ...record, decision: correction });
+    inForce.push(correction === undefined ? record : { ...record, decision: correction.replacement, decree: correction.decree });
   }
   return inForce.sort((a, b) => (a.decree.tmt < b.decree.tmt ? -1 : a.decree.tmt > b.decree.tmt ? 1 : a.order - b.order));
 };
 
-const applyDecision = (career: Career | undefined, record: DecidedRecord): Career | undefined => {
+/** One decision's effect on the career (the step of the TMT-ordered fold). */
+export const applyDecision = (career: Career | undefined, record: DecidedRecord): Career | undefined => {
   const { decision, decree, decisionId } = record;
   const tmt = decree.tmt;
   if (decision.kind === 'appointment') {
@@ -209,9 +216,10 @@ const applyDecision = (career: Career | undefined, record: DecidedRecord): Caree
     case 'promotion':
       return { ...career, golongan: decision.golongan, rankSince: tmt };
     case 'transfer': {
-      const { unitId: _left, ...rest } = career;
+      // The position map belongs to the unit: a position of the old unit is not held in the new one.
+      const { unitId: _left, positionId: _position, ...rest } = career;
       return decision.toUnitId
-        ? { ...career, unitId: decision.toUnitId, unitSince: tmt }
+        ? { ...rest, unitId: decision.toUnitId, unitSince: tmt }
         : { ...rest, status: 'transferred-out', ended: { on: tmt, kind: decision.transferKind } };
     }
     case 'position-assignment': {
@@ -247,6 +255,18 @@ export const careerOf = (decided: readonly DecidedRecord[], asOf?: string): Care
   decisionsInForce(decided)
     .filter((record) => asOf === undefined || record.decree.tmt <= asOf)
     .reduce<Career | undefined>(applyDecision, undefined);
+
+const latestTmtOf = (decided: readonly DecidedRecord[]): string | undefined => decisionsInForce(decided).at(-1)?.decree.tmt;
+
+/** The unit the employee was last in (also after leaving the city): where their proposals are listed. */
+export const lastUnitOf = (decided: readonly DecidedRecord[]): string | undefined => {
+  let unitId: string | undefined;
+  for (const { decision } of decisionsInForce(decided)) {
+    if (decision.kind === 'appointment') unitId = decision.unitId;
+    if (decision.kind === 'transfer' && decision.toUnitId) unitId = decision.toUnitId;
+  }
+  return unitId;
+};
 
 /** The sanction running on `date`, if any: a medium or heavy one whose period covers the date. */
 export const runningSanction = (career: Career, date: string): Sanction | undefined =>
@@ -304,8 +324,16 @@ const decided = (state: Employee, event: DecidedEvent, events: number): Employee
     proposals,
     ...(personal === undefined ? {} : { personal: erasedOrKeep(personal, state.erased)! }),
   };
-  const career = careerOf(list);
-  const withCareer = career ? { ...next, career } : next;
+  // Most decisions are recorded in TMT order: they extend the career; a back-dated one or a correction refolds it.
+  const { career: previous, latestTmt: previousTmt, ...rest } = next as Employee;
+  let career = previous;
+  let latestTmt = previousTmt;
+  if (decision.kind !== 'personal-data-correction') {
+    const inOrder = decision.kind !== 'correction' && (previousTmt === undefined || decree.tmt >= previousTmt);
+    career = inOrder ? applyDecision(previous, record) : careerOf(list);
+    latestTmt = inOrder ? decree.tmt : latestTmtOf(list);
+  }
+  const withCareer = { ...rest, ...(career ? { career } : {}), ...(latestTmt ? { latestTmt } : {}) };
   return { ...withCareer, status: statusOf(withCareer) };
 };
 
@@ -338,8 +366,9 @@ const propose = (
   if (command.personal && command.decision.kind !== 'appointment' && command.decision.kind !== 'personal-data-correction') {
     invalid('personal-data-not-expected', 'Only an appointment or a personal-data correction carries personal data.');
   }
-  checkDecision(state, command.decision, command.decree, command.personal, context);
-  const unitId = command.decision.kind === 'appointment' ? command.decision.unitId : state.career?.unitId;
+  checkProposal(state, command.decisionId, command.decision, command.decree, command.personal, context);
+  const unitId =
+    command.decision.kind === 'appointment' ? command.decision.unitId : (careerOf(state.decided, command.decree.tmt)?.unitId ?? lastUnitOf(state.decided));
   if (unitId === undefined) refused('no-unit', 'The employee belongs to no unit of the city.');
   return [
     {
@@ -374,7 +403,7 @@ const approve = (
   }
   if (proposal.personal === 'erased') refused('personal-data-erased', "The proposal's personal data was erased; propose it again.");
   // The state may have changed since the proposal: the rules are checked again against today's state.
-  checkDecision(state, proposal.decision, proposal.decree, proposal.personal, context);
+  checkProposal(state, proposal.decisionId, proposal.decision, proposal.decree, proposal.personal, context);
   return [
     {
       type: DECIDED_EVENT_TYPE[proposal.decision.kind],
@@ -404,8 +433,7 @@ const erase = (command: Extract<EmployeeCommand, { type: 'ErasePersonalData' }>,
 // ---------------------------------------------------------------------------------------------------
 // The rules of each decision kind
 
-const requireActive = (state: Employee): Career => {
-  const career = state.career;
+const requireActive = (career: Career | undefined, state: Employee): Career => {
   if (!career) {
     return refused('not-appointed', state.status === 'proposed' ? 'The appointment is still awaiting approval.' : 'The employee has not been appointed.');
   }
@@ -427,12 +455,20 @@ const checkPersonal = (personal: PersonalData | undefined, employeeType: Employe
   return personal;
 };
 
+/**
+ * The rules of one decision against the career just before its TMT (`before`). `strict` is for the decision
+ * being decided now: then every rule applies. The decisions already in force after it are checked again
+ * without `strict`, for the rules that depend on the career alone (an active employee, a PNS, the next rank,
+ * …): the units, the position map, eligibility, tenure and personal data were checked when they were made.
+ */
 const checkDecision = (
+  before: Career | undefined,
   state: Employee,
   decision: Decision,
   decree: Decree,
   personal: Personal | undefined,
   context: DecideContext,
+  strict: boolean,
 ): void => {
   const { tmt } = decree;
   const { rules, units } = context;
@@ -441,11 +477,7 @@ const checkDecision = (
   const known = open ?? (state.personal === 'erased' ? undefined : state.personal);
   switch (decision.kind) {
     case 'appointment': {
-      if (state.career) refused('already-appointed', 'The employee is already appointed.');
-      if (Object.values(state.proposals).some((p) => p.decision.kind === 'appointment' && p.status === 'pending' && p.decree !== decree)) {
-        refused('appointment-pending', 'An appointment of this employee is already awaiting approval.');
-      }
-      const data = checkPersonal(open, decision.employeeType, context.today);
+      if (before) refused('already-appointed', 'The employee is already appointed.');
       if (decision.employeeType === 'PPPK') {
         if (!decision.pppkGrade || decision.golongan) invalid('pppk-grade', 'A PPPK has a grade (I–XVII), not a golongan.');
         if (!decision.contractUntil) return invalid('contract-required', 'A PPPK appointment needs the end of its work agreement.');
@@ -455,18 +487,19 @@ const checkDecision = (
       } else {
         if (!decision.golongan || decision.pppkGrade) invalid('golongan', 'A CPNS or PNS has a golongan, not a PPPK grade.');
         if (decision.contractUntil) invalid('contract-not-allowed', 'Only a PPPK has a work agreement.');
-        const starting = rules.promotion.startingRank[data.education];
-        if (decision.employeeType === 'CPNS' && decision.golongan !== starting) {
-          invalid('starting-rank', `A CPNS with education ${data.education} starts at ${starting}.`);
-        }
+      }
+      if (!strict) return;
+      const data = checkPersonal(known, decision.employeeType, context.today);
+      if (decision.employeeType === 'CPNS' && decision.golongan !== rules.promotion.startingRank[data.education]) {
+        invalid('starting-rank', "A CPNS starts at the rank of their education (starting rank rule).");
       }
       if (!units.existsOn(decision.unitId, tmt)) refused('unit-not-found', 'The unit did not exist on the TMT.');
       return;
     }
     case 'confirmation': {
-      const career = requireActive(state);
-      if (career.employeeType !== 'CPNS') refused('not-cpns', 'Only a CPNS is confirmed as PNS.');
-      if (tmt < addMonths(career.appointedOn, rules.probation.cpnsMonths)) {
+      const active = requireActive(before, state);
+      if (active.employeeType !== 'CPNS') refused('not-cpns', 'Only a CPNS is confirmed as PNS.');
+      if (tmt < addMonths(active.appointedOn, rules.probation.cpnsMonths)) {
         refused('probation-running', `The probation of a CPNS lasts ${rules.probation.cpnsMonths} months.`, [
           { rule: 'probation.cpnsMonths', regulation: rules.probation.regulation, message: 'Probation not completed by the TMT.' },
         ]);
@@ -474,43 +507,45 @@ const checkDecision = (
       return;
     }
     case 'promotion': {
-      const career = requireActive(state);
-      if (career.employeeType !== 'PNS' || !career.golongan) refused('not-pns', 'Only a PNS is promoted in rank.');
-      const next = nextGolongan(career.golongan!);
+      const active = requireActive(before, state);
+      if (active.employeeType !== 'PNS' || !active.golongan) refused('not-pns', 'Only a PNS is promoted in rank.');
+      const next = nextGolongan(active.golongan!);
       if (!next) return refused('highest-rank', 'IV/e is the highest rank: no promotion past it.');
-      if (decision.golongan !== next) invalid('not-next-rank', `A promotion goes one step, from ${career.golongan} to ${next}.`);
+      if (decision.golongan !== next) invalid('not-next-rank', `A promotion goes one step, from ${active.golongan} to ${next}.`);
+      if (!strict) return;
       if (decision.promotionKind === 'regular') {
         const verdict = promotionEligibility(
           {
-            employeeType: career.employeeType,
-            status: career.status,
-            golongan: career.golongan!,
-            rankSince: career.rankSince ?? career.appointedOn,
+            employeeType: active.employeeType,
+            status: active.status,
+            golongan: active.golongan!,
+            rankSince: active.rankSince ?? active.appointedOn,
             ...(known ? { education: known.education } : {}),
-            ...runningUntil(career, tmt),
+            ...runningUntil(active, tmt),
             appraisals: [],
           },
           tmt,
           rules,
         );
         if (!verdict.eligible) refused('not-eligible', 'The employee is not eligible for a regular promotion on the TMT.', verdict.reasons);
-      } else if (decision.promotionKind === 'pilihan' && runningSanction(career, tmt)) {
+      } else if (decision.promotionKind === 'pilihan' && runningSanction(active, tmt)) {
         refused('sanction-running', 'A running discipline sanction blocks promotion.');
       }
       return;
     }
     case 'transfer': {
-      const career = requireActive(state);
+      const active = requireActive(before, state);
       if (decision.transferKind === 'within-city') {
         if (!decision.toUnitId) return invalid('to-unit-required', 'A transfer within the city names the receiving unit.');
         if (decision.pertekNumber) invalid('pertek-not-allowed', 'A transfer within the city needs no Pertek.');
-        if (decision.toUnitId === career.unitId) invalid('same-unit', 'The employee already works in this unit.');
-        if (!units.existsOn(decision.toUnitId, tmt)) refused('unit-not-found', 'The receiving unit did not exist on the TMT.');
+        if (decision.toUnitId === active.unitId) invalid('same-unit', 'The employee already works in this unit.');
+        if (strict && !units.existsOn(decision.toUnitId, tmt)) refused('unit-not-found', 'The receiving unit did not exist on the TMT.');
       } else {
         if (decision.toUnitId) invalid('to-unit-not-allowed', 'A transfer out of the city names no unit of the city.');
         if (!decision.pertekNumber) invalid('pertek-required', "A move to another region or agency needs BKN's technical approval (Pertek).");
       }
-      const tenure = transferTenure(career.unitSince, tmt, rules);
+      if (!strict) return;
+      const tenure = transferTenure(active.unitSince, tmt, rules);
       if (tenure.reason === 'too-short' && !decision.tenureOverrideReason) {
         refused('tenure-too-short', `At least ${rules.transfer.minYearsInPost} years in post before a transfer, unless a reason is recorded.`, [
           { rule: 'transfer.minYearsInPost', regulation: rules.transfer.regulation, message: `${tenure.years.toFixed(1)} years in post on the TMT.` },
@@ -519,15 +554,15 @@ const checkDecision = (
       return;
     }
     case 'position-assignment': {
-      const career = requireActive(state);
-      if (decision.positionId && (!career.unitId || !units.hasPositionOn(career.unitId, decision.positionId, tmt))) {
+      const active = requireActive(before, state);
+      if (strict && decision.positionId && (!active.unitId || !units.hasPositionOn(active.unitId, decision.positionId, tmt))) {
         refused('position-not-found', "The position is not in the unit's position map on the TMT.");
       }
-      if (decision.position.kind === 'managerial' && career.employeeType === 'CPNS') refused('cpns-managerial', 'A CPNS cannot hold a managerial position.');
+      if (decision.position.kind === 'managerial' && active.employeeType === 'CPNS') refused('cpns-managerial', 'A CPNS cannot hold a managerial position.');
       return;
     }
     case 'sanction': {
-      requireActive(state);
+      requireActive(before, state);
       const allowed: readonly string[] = SANCTIONS[decision.severity];
       if (!allowed.includes(decision.sanction)) invalid('sanction-severity', `A ${decision.severity} sanction is one of: ${allowed.join(', ')}.`);
       if (decision.sanction === 'dismissal') invalid('use-dismissal', 'Dismissal as a sanction is recorded as a dismissal (ground: heavy-discipline-sanction).');
@@ -537,28 +572,24 @@ const checkDecision = (
       return;
     }
     case 'dismissal': {
-      const career = requireActive(state);
+      const active = requireActive(before, state);
       const grounds: readonly string[] = DISMISSAL_GROUNDS[decision.dismissalKind];
       if (!grounds.includes(decision.ground)) invalid('dismissal-ground', `A ${decision.dismissalKind} dismissal has one of the grounds: ${grounds.join(', ')}.`);
-      if (decision.ground === 'contract-end' && career.employeeType !== 'PPPK') invalid('contract-end-not-pppk', 'Only a PPPK has a contract that ends.');
+      if (decision.ground === 'contract-end' && active.employeeType !== 'PPPK') invalid('contract-end-not-pppk', 'Only a PPPK has a contract that ends.');
+      // Reaching the retirement age is a retirement with its own check; the ground cannot be used to skip it.
+      if (strict && decision.ground === 'retirement-age') checkRetirementAge(active, known, tmt, rules);
       return;
     }
     case 'retirement': {
-      const career = requireActive(state);
-      if (career.employeeType !== 'PNS') refused('not-pns', 'Only a PNS retires with a pension; a PPPK contract ends.');
-      if (!known) return refused('personal-data-erased', 'The birth date is needed to check the retirement age.');
-      const due = retirementDate(known.birthDate, career.position, rules);
-      if (tmt < due) {
-        refused('before-retirement-age', `The retirement age is reached on ${due}; an earlier end is a dismissal at own request.`, [
-          { rule: 'retirement.age', regulation: rules.retirement.regulation, message: 'TMT before the retirement date.' },
-        ]);
-      }
+      const active = requireActive(before, state);
+      if (active.employeeType !== 'PNS') refused('not-pns', 'Only a PNS retires with a pension; a PPPK contract ends.');
+      if (strict) checkRetirementAge(active, known, tmt, rules);
       return;
     }
     case 'contract-renewal': {
-      const career = requireActive(state);
-      if (career.employeeType !== 'PPPK') refused('not-pppk', 'Only a PPPK work agreement is renewed.');
-      if (career.contractUntil !== undefined && decision.contractUntil <= career.contractUntil) {
+      const active = requireActive(before, state);
+      if (active.employeeType !== 'PPPK') refused('not-pppk', 'Only a PPPK work agreement is renewed.');
+      if (active.contractUntil !== undefined && decision.contractUntil <= active.contractUntil) {
         invalid('renewal-not-later', 'A renewal must end after the current work agreement.');
       }
       if (decision.contractUntil < addMonths(tmt, rules.contract.minMonths)) {
@@ -567,8 +598,8 @@ const checkDecision = (
       return;
     }
     case 'contract-end': {
-      const career = requireActive(state);
-      if (career.employeeType !== 'PPPK') refused('not-pppk', 'Only a PPPK work agreement ends.');
+      const active = requireActive(before, state);
+      if (active.employeeType !== 'PPPK') refused('not-pppk', 'Only a PPPK work agreement ends.');
       return;
     }
     case 'correction': {
@@ -576,13 +607,11 @@ const checkDecision = (
       const original = state.decided.find((d) => d.decisionId === decision.correctsDecisionId);
       if (!original) return refused('decision-not-found', 'The corrected decision is not a decision of this employee.');
       if (original.decision.kind === 'correction' || original.decision.kind === 'personal-data-correction') {
-        invalid('not-correctable', 'A correction corrects a career decision, not another correction.');
+        invalid('not-correctable', 'A correction corrects a active decision, not another correction.');
       }
       if (decision.replacement && decision.replacement.kind !== original.decision.kind) {
         invalid('replacement-kind', `The replacement must be a decision of the same kind (${original.decision.kind}).`);
       }
-      const decidedAfter: DecidedRecord[] = [...state.decided, { decisionId: 'pending', decision, decree, proposedBy: '', approvedBy: '', order: state.decided.length }];
-      if (!careerOf(decidedAfter)) refused('correction-removes-appointment', 'A correction cannot leave the employee without an appointment in force.');
       return;
     }
     case 'personal-data-correction': {
@@ -594,6 +623,54 @@ const checkDecision = (
     default:
       decision satisfies never;
   }
+};
+
+const checkRetirementAge = (career: Career, known: PersonalData | undefined, tmt: string, rules: PersonnelRules): void => {
+  if (!known) return refused('personal-data-erased', 'The birth date is needed to check the retirement age.');
+  // The date itself is not given: it tells the birth month and year.
+  if (tmt < retirementDate(known.birthDate, career.position, rules)) {
+    refused('before-retirement-age', 'The TMT is before the retirement age (BUP) is reached; an earlier end is a dismissal at own request.', [
+      { rule: 'retirement.age', regulation: rules.retirement.regulation, message: 'TMT before the retirement date.' },
+    ]);
+  }
+};
+
+/**
+ * Checks a decision (or the replacement a correction brings) where its TMT puts it in the career, and every
+ * decision in force around it again, so that no decision — back-dated, future-dated or corrected — leaves the
+ * timeline with a step the rules forbid (a promotion after a dismissal, a rank jump, a transfer of someone
+ * who has left).
+ */
+const checkTimeline = (state: Employee, record: DecidedRecord, personal: Personal | undefined, context: DecideContext): void => {
+  const subject = record.decision.kind === 'correction' ? record.decision.correctsDecisionId : record.decisionId;
+  let career: Career | undefined;
+  for (const r of decisionsInForce([...state.decided, record])) {
+    if (r.decisionId === subject) {
+      checkDecision(career, state, r.decision, r.decree, personal, context, true);
+    } else {
+      try {
+        checkDecision(career, state, r.decision, r.decree, undefined, context, false);
+      } catch (error) {
+        if (!(error instanceof EmployeeDecisionError)) throw error;
+        refused('timeline-conflict', `This contradicts the ${r.decision.kind} in force from ${r.decree.tmt}: ${error.message}`);
+      }
+    }
+    career = applyDecision(career, r);
+  }
+};
+
+/** Every rule a proposed decision must meet, at proposal and again at approval. */
+const checkProposal = (state: Employee, decisionId: string, decision: Decision, decree: Decree, personal: Personal | undefined, context: DecideContext): void => {
+  if (decision.kind === 'appointment') {
+    if (state.career) refused('already-appointed', 'The employee is already appointed.');
+    const pending = Object.values(state.proposals).some((p) => p.decision.kind === 'appointment' && p.status === 'pending' && p.decisionId !== decisionId);
+    if (pending) refused('appointment-pending', 'An appointment of this employee is already awaiting approval.');
+  }
+  if (decision.kind === 'correction' || decision.kind === 'personal-data-correction') {
+    checkDecision(state.career, state, decision, decree, personal, context, true);
+  }
+  if (decision.kind === 'personal-data-correction') return;
+  checkTimeline(state, { decisionId, decision, decree, proposedBy: '', approvedBy: '', order: state.decided.length }, personal, context);
 };
 
 const runningUntil = (career: Career, date: string): { runningSanctionUntil?: string } => {

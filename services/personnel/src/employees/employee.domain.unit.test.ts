@@ -313,7 +313,7 @@ describe('when a decision is corrected', () => {
   it('refuses revoking the appointment itself', () => {
     const events = anAppointedPns();
     const id = (events[1]!.data as { decisionId: string }).decisionId; // EmployeeAppointed
-    spec.given(events).when(propose({ kind: 'correction', correctsDecisionId: id, reason: 'never appointed' }, '2018-02-01')).thenThrows(EmployeeDecisionError, refusal('refused', 'correction-removes-appointment'));
+    spec.given(events).when(propose({ kind: 'correction', correctsDecisionId: id, reason: 'never appointed' }, '2018-02-01')).thenThrows(EmployeeDecisionError, refusal('refused', 'timeline-conflict'));
   });
 });
 
@@ -363,5 +363,77 @@ describe('a decided event', () => {
       expect(data.proposedBy).toBe(STAFF);
       expect(data.approvedBy).toBe(APPROVER);
     }
+  });
+});
+
+describe('when decisions do not arrive in TMT order', () => {
+  it('refuses a decision dated before the appointment', () => {
+    spec
+      .given(anAppointedPns())
+      .when(propose({ kind: 'dismissal', dismissalKind: 'dishonourable', ground: 'crime-related-to-office' }, '2014-01-01'))
+      .thenThrows(EmployeeDecisionError, refusal('refused', 'not-appointed'));
+  });
+
+  it('refuses a back-dated promotion that would make a later one skip a rank', () => {
+    const promoted = [...anAppointedPns(), ...decided({ kind: 'promotion', promotionKind: 'regular', golongan: 'III/b' }, '2019-04-01')];
+    spec
+      .given(promoted)
+      .when(propose({ kind: 'promotion', promotionKind: 'pilihan', golongan: 'III/b' }, '2018-01-01'))
+      .thenThrows(EmployeeDecisionError, refusal('refused', 'timeline-conflict'));
+  });
+
+  it('accepts a decision dated before a retirement decided ahead of its TMT', () => {
+    const retiring = [...anAppointedPns(), ...decided({ kind: 'retirement' }, '2048-04-01')];
+    expect(fold(retiring).status).toBe('retired');
+    expect(decide(propose({ kind: 'sanction', severity: 'light', sanction: 'written-warning' }, '2030-02-01'), fold(retiring), context())).toHaveLength(1);
+    expect(careerOf(fold(retiring).decided, '2030-02-01')?.status).toBe('active');
+  });
+
+  it('refuses a dismissal on the ground of retirement age before that age', () => {
+    spec
+      .given(anAppointedPns())
+      .when(propose({ kind: 'dismissal', dismissalKind: 'honourable', ground: 'retirement-age' }, '2026-02-01'))
+      .thenThrows(EmployeeDecisionError, refusal('refused', 'before-retirement-age'));
+  });
+});
+
+describe('when a correction replaces a decision', () => {
+  const promotionId = aDecisionId();
+  const promoted = [...anAppointedPns(), ...decided({ kind: 'promotion', promotionKind: 'regular', golongan: 'III/b' }, '2019-03-01', { decisionId: promotionId })];
+
+  it('checks the replacement by the rules of its kind', () => {
+    spec
+      .given(promoted)
+      .when(propose({ kind: 'correction', correctsDecisionId: promotionId, reason: 'Golongan salah', replacement: { kind: 'promotion', promotionKind: 'regular', golongan: 'IV/e' } }, '2019-03-01'))
+      .thenThrows(EmployeeDecisionError, refusal('invalid', 'not-next-rank'));
+  });
+
+  it('takes the TMT of the correcting decree', () => {
+    const corrected = fold([
+      ...promoted,
+      ...decided({ kind: 'correction', correctsDecisionId: promotionId, reason: 'TMT salah', replacement: { kind: 'promotion', promotionKind: 'regular', golongan: 'III/b' } }, '2019-04-01'),
+    ]);
+    expect(corrected.career?.rankSince).toBe('2019-04-01');
+    expect(careerOf(corrected.decided, '2019-03-15')?.golongan).toBe('III/a');
+  });
+
+  it('can revoke a transfer out of the city, listed under the unit the employee left', () => {
+    const transferId = aDecisionId();
+    const left = [...anAppointedPns(), ...decided({ kind: 'transfer', transferKind: 'to-other-region', pertekNumber: 'PERTEK-9' }, '2018-01-01', { decisionId: transferId })];
+    const [proposal] = decide(propose({ kind: 'correction', correctsDecisionId: transferId, reason: 'Pertek dibatalkan' }, '2018-01-01'), fold(left), context());
+    expect(proposal).toMatchObject({ type: 'DecisionProposed', data: { unitId: UNIT_A } });
+  });
+});
+
+describe('when an employee holding a mapped position is transferred', () => {
+  it('no longer holds the position of the old unit', () => {
+    const positionId = '0190e000-0000-7000-8000-000000000001';
+    const events = [
+      ...anAppointedPns(),
+      ...decided({ kind: 'position-assignment', position: { kind: 'functional', level: 'ahli-pertama', title: 'Analis SDM Aparatur' }, positionId }, '2017-01-01'),
+      ...decided({ kind: 'transfer', transferKind: 'within-city', toUnitId: UNIT_B }, '2019-01-01'),
+    ];
+    expect(fold(events).career).toMatchObject({ unitId: UNIT_B });
+    expect(fold(events).career?.positionId).toBeUndefined();
   });
 });

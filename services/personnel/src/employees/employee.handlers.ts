@@ -199,17 +199,24 @@ const nipHolder = async (store: EventStore, stream: string): Promise<NipHolder |
  */
 const ABANDONED_RESERVATION_MS = 60_000;
 
-/**
- * A holder keeps a NIP while its own record or a pending proposal carries it (and forever once erased: a NIP
- * is never reused). A rejected proposal, a corrected NIP or an abandoned reservation releases it.
- */
-const holdsNip = async (deps: Pick<EmployeeHandlerDeps, 'store' | 'codec' | 'now'>, holder: NipHolder, nip: string): Promise<boolean> => {
-  const { state } = await loadEmployee(deps, holder.employeeId);
-  if (state.status === 'unknown') return deps.now().getTime() - holder.reservedAt.getTime() < ABANDONED_RESERVATION_MS;
-  if (state.erased) return true;
+/** Whether the employee's record, or one of their pending proposals, carries the NIP. */
+const carriesNip = (state: Employee, nip: string): boolean => {
   const carries = (personal: Personal | undefined) => personal !== undefined && personal !== 'erased' && personal.nip === nip;
   if (state.career && carries(state.personal)) return true;
   return Object.values(state.proposals).some((p) => p.status === 'pending' && carries(p.personal));
+};
+
+/**
+ * A holder keeps a NIP while its record or a pending proposal carries it, and forever once erased (a NIP is
+ * never reused). A fresh reservation is held whatever the holder's record says: its proposal may be being
+ * written right now. A rejected proposal, a corrected NIP or an abandoned reservation releases it.
+ */
+const holdsNip = async (deps: Pick<EmployeeHandlerDeps, 'store' | 'codec' | 'now'>, holder: NipHolder, nip: string): Promise<boolean> => {
+  const { state } = await loadEmployee(deps, holder.employeeId);
+  if (state.erased || carriesNip(state, nip)) return true;
+  const proposed = Object.values(state.proposals).some((p) => p.personal !== undefined && p.personal !== 'erased' && p.personal.nip === nip);
+  // No proposal with this NIP yet: the reservation's proposal may be being written right now.
+  return !proposed && deps.now().getTime() - holder.reservedAt.getTime() < ABANDONED_RESERVATION_MS;
 };
 
 /** Reserves the NIP for the employee; idempotent for the same employee; NipTakenError when another holds it. */
@@ -246,7 +253,7 @@ export const employeeIdByNip = async (
   const holder = await nipHolder(deps.store, nipStream(deps.nipIndexKey, nip));
   if (!holder) return undefined;
   const { state } = await loadEmployee(deps, holder.employeeId);
-  if (state.erased || state.status === 'unknown' || state.status === 'rejected') return undefined;
+  if (state.erased || !carriesNip(state, nip)) return undefined;
   return { employeeId: holder.employeeId, state };
 };
 

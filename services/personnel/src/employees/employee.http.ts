@@ -2,9 +2,9 @@ import { Decision, Decree, Text } from '@asn/contracts';
 import { defineRoute, etagOf, limitParam, NotFoundError, ValidationError, type Principal, type Role, type Route, type RouteContext } from '@asn/service-kit';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/auditLog';
-import { CalendarDate, EmployeeType, Golongan } from '../career/vocabulary';
+import { CalendarDate, EmployeeType, Golongan, isCalendarDate } from '../career/vocabulary';
 import { addMonths, promotionEligibility, retirementDate } from '../rules/eligibility';
-import { careerOf, runningSanction, type Employee, type Proposal } from './employee.domain';
+import { careerOf, decisionsInForce, runningSanction, type Career, type Employee, type Proposal } from './employee.domain';
 import {
   employeeIdByNip,
   erasePersonalData,
@@ -83,18 +83,32 @@ const proposalView = (p: Proposal) => ({
   decree: p.decree,
 });
 
-/** The employee as the API shows it. Personal data is shown only where the caller's role may read it. */
-export const employeeView = (employeeId: string, state: Employee, revision: number, options: { asOf?: string; personal: boolean }) => {
-  const career = options.asOf === undefined ? state.career : careerOf(state.decided, options.asOf);
-  return {
-    employeeId,
-    status: options.asOf === undefined ? state.status : (career?.status ?? 'not-appointed'),
-    revision,
-    ...(options.personal ? { personal: state.personal ?? null } : {}),
-    career: career ?? null,
-    pendingProposals: Object.values(state.proposals).filter((p) => p.status === 'pending').map(proposalView),
-  };
-};
+/**
+ * The career in force on a date. Decisions are often approved ahead of their TMT (a retirement, a transfer
+ * next month): the state holds them all, and only those effective by the date shape the career shown.
+ */
+export const careerOn = (state: Employee, date: string): Career | undefined =>
+  state.latestTmt !== undefined && state.latestTmt > date ? careerOf(state.decided, date) : state.career;
+
+/** The status on a date: the career's, 'scheduled' for an appointment approved ahead of its TMT, else the proposal's. */
+export const statusOn = (state: Employee, date: string): string => careerOn(state, date)?.status ?? (state.career ? 'scheduled' : state.status);
+
+/** The employee as the API shows it, on a date (today unless asked): decisions with a later TMT are listed as scheduled. */
+export const employeeView = (employeeId: string, state: Employee, revision: number, options: { on: string; personal: boolean }) => ({
+  employeeId,
+  status: statusOn(state, options.on),
+  revision,
+  ...(options.personal ? { personal: state.personal ?? null } : {}),
+  career: careerOn(state, options.on) ?? null,
+  scheduled: decisionsInForce(state.decided)
+    .filter((r) => r.decree.tmt > options.on)
+    .map((r) => ({ decisionId: r.decisionId, kind: r.decision.kind, tmt: r.decree.tmt })),
+  pendingProposals: Object.values(state.proposals).filter((p) => p.status === 'pending').map(proposalView),
+});
+
+const todayOf = (deps: { now: () => Date }): string => deps.now().toISOString().slice(0, 10);
+
+const readerRole = (ctx: RouteContext<unknown, unknown, unknown>): Role => READERS.find((r) => ctx.principal?.roles.includes(r)) ?? 'auditor';
 
 const assertAllowedToAct = (ctx: RouteContext<unknown, unknown, unknown>, state: Employee): void => assertScope(ctx.principal, state);
 
@@ -215,19 +229,21 @@ export const employeeRoutes = (deps: EmployeeRouteDeps): Route[] => [
     responses: { 200: { description: 'The employee', schema: z.object({ employeeId: z.string(), status: z.string(), revision: z.number() }).loose() } },
     handler: async (ctx) => {
       const recordedBy = ctx.query.recordedBy === undefined ? undefined : new Date(ctx.query.recordedBy);
-      const loaded = await loadEmployee(deps, ctx.params.employeeId, recordedBy ? { recordedBy } : {});
+      // Scope is decided on the record as it is now: an official of a unit does not read its former staff,
+      // not even as they were recorded back then.
+      const full = await loadEmployee(deps, ctx.params.employeeId);
+      const loaded = recordedBy ? await loadEmployee(deps, ctx.params.employeeId, { recordedBy }) : full;
       const actor = actorOf(ctx, READERS.find((r) => ctx.principal?.roles.includes(r)) ?? 'auditor');
-      if (loaded.revision < 0 || !inScope(ctx.principal, loaded.state)) {
+      if (full.revision < 0 || loaded.revision < 0 || !inScope(ctx.principal, full.state)) {
         deps.audit.record({ actor, action: 'read-employee', subjects: [ctx.params.employeeId], allowed: false });
         throw new NotFoundError('No such employee.');
       }
       deps.audit.record({ actor, action: 'read-employee', subjects: [ctx.params.employeeId], allowed: true });
-      const full = recordedBy ? await loadEmployee(deps, ctx.params.employeeId) : loaded;
       return {
         status: 200,
         headers: { ETag: etagOf(full.revision) },
         body: {
-          ...employeeView(ctx.params.employeeId, loaded.state, loaded.revision, { personal: true, ...(ctx.query.asOf ? { asOf: ctx.query.asOf } : {}) }),
+          ...employeeView(ctx.params.employeeId, loaded.state, loaded.revision, { personal: true, on: ctx.query.asOf ?? todayOf(deps) }),
           ...(ctx.query.asOf ? { asOf: ctx.query.asOf } : {}),
           ...(recordedBy ? { recordedBy: recordedBy.toISOString() } : {}),
         },
@@ -245,7 +261,10 @@ export const employeeRoutes = (deps: EmployeeRouteDeps): Route[] => [
     responses: { 200: { description: 'The history, oldest first' } },
     handler: async (ctx) => {
       const loaded = await loadEmployee(deps, ctx.params.employeeId);
-      if (loaded.revision < 0 || !inScope(ctx.principal, loaded.state)) throw new NotFoundError('No such employee.');
+      const visible = loaded.revision >= 0 && inScope(ctx.principal, loaded.state);
+      // Sanctions and dismissal grounds are sensitive records: reading them is audited like personal data.
+      deps.audit.record({ actor: actorOf(ctx, readerRole(ctx)), action: 'read-history', subjects: [ctx.params.employeeId], allowed: visible });
+      if (!visible) throw new NotFoundError('No such employee.');
       return {
         status: 200,
         headers: { ETag: etagOf(loaded.revision) },
@@ -298,7 +317,7 @@ export const employeeRoutes = (deps: EmployeeRouteDeps): Route[] => [
 // ---------------------------------------------------------------------------------------------------
 // Lists over the read model
 
-const StatusFilter = z.enum(['proposed', 'rejected', 'active', 'dismissed', 'retired', 'contract-ended', 'transferred-out']);
+const StatusFilter = z.enum(['proposed', 'rejected', 'scheduled', 'active', 'dismissed', 'retired', 'contract-ended', 'transferred-out']);
 const ListQuery = z.strictObject({
   unitId: Id.optional(),
   status: StatusFilter.optional(),
@@ -338,11 +357,12 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
       const q = ctx.query;
       const unitId = unitScope(ctx.principal, q.unitId);
       const rows: { employeeId: string; state: Employee }[] = [];
+      const today = todayOf(deps);
       for (const [employeeId, state] of deps.roster.employees) {
-        const career = state.career;
+        const career = careerOn(state, today);
         if (state.status === 'unknown') continue;
         if (unitId !== undefined && unitOfEmployee(state) !== unitId) continue;
-        if (q.status !== undefined && state.status !== q.status) continue;
+        if (q.status !== undefined && statusOn(state, today) !== q.status) continue;
         if (q.employeeType !== undefined && career?.employeeType !== q.employeeType) continue;
         if (q.golongan !== undefined && career?.golongan !== q.golongan) continue;
         if (q.positionKind !== undefined && career?.position.kind !== q.positionKind) continue;
@@ -356,13 +376,13 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
         body: {
           items: items.map(({ employeeId, state }) => ({
             employeeId,
-            status: state.status,
+            status: statusOn(state, today),
             name: state.personal === undefined ? null : state.personal === 'erased' ? 'erased' : state.personal.name,
-            employeeType: state.career?.employeeType ?? null,
-            golongan: state.career?.golongan ?? null,
-            pppkGrade: state.career?.pppkGrade ?? null,
-            unitId: state.career?.unitId ?? null,
-            position: state.career?.position ?? null,
+            employeeType: careerOn(state, today)?.employeeType ?? null,
+            golongan: careerOn(state, today)?.golongan ?? null,
+            pppkGrade: careerOn(state, today)?.pppkGrade ?? null,
+            unitId: careerOn(state, today)?.unitId ?? null,
+            position: careerOn(state, today)?.position ?? null,
           })),
           next,
         },
@@ -383,13 +403,14 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
       const unitId = unitScope(ctx.principal, ctx.query.unitId);
       const pending: (ReturnType<typeof proposalView> & { employeeId: string })[] = [];
       for (const [employeeId, state] of deps.roster.employees) {
-        for (const p of Object.values(state.proposals)) {
-          if (p.status === 'pending' && (unitId === undefined || p.unitId === unitId)) pending.push({ employeeId, ...proposalView(p) });
-        }
+        // Listed where the employee belongs now, whatever the unit when it was proposed.
+        if (unitId !== undefined && unitOfEmployee(state) !== unitId) continue;
+        for (const p of Object.values(state.proposals)) if (p.status === 'pending') pending.push({ employeeId, ...proposalView(p) });
       }
       pending.sort((a, b) => (a.decisionId < b.decisionId ? -1 : 1));
       const start = ctx.query.after === undefined ? 0 : pending.findIndex((p) => p.decisionId > ctx.query.after!);
       const items = start < 0 ? [] : pending.slice(start, start + ctx.query.limit);
+      deps.audit.record({ actor: actorOf(ctx, readerRole(ctx)), action: 'list-proposals', subjects: [...new Set(items.map((i) => i.employeeId))], allowed: true });
       return { status: 200, body: { items, next: items.length === ctx.query.limit ? (items.at(-1)?.decisionId ?? null) : null } };
     },
   }),
@@ -401,7 +422,10 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
     operationId: 'listPromotionEligibility',
     access: ['hr-staff', 'hr-approver', 'auditor'],
     query: z.strictObject({
-      period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Expected a month as YYYY-MM.'),
+      period: z
+        .string()
+        .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Expected a month as YYYY-MM.')
+        .refine((value) => isCalendarDate(`${value}-01`), 'Expected a month between 1900-01 and 2199-12.'),
       unitId: Id.optional(),
       includeIneligible: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
       limit: limitParam({ max: 500, fallback: 100 }),
@@ -415,9 +439,9 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
       const rules = deps.rules();
       const rows: { employeeId: string; eligible: boolean; golongan: string; reasons: unknown[] }[] = [];
       for (const [employeeId, state] of deps.roster.employees) {
-        const career = careerOf(state.decided, periodDate);
+        if (unitId !== undefined && unitOfEmployee(state) !== unitId) continue;
+        const career = careerOn(state, periodDate);
         if (!career || career.status !== 'active' || career.employeeType !== 'PNS' || !career.golongan) continue;
-        if (unitId !== undefined && career.unitId !== unitId) continue;
         const running = runningSanction(career, periodDate);
         const verdict = promotionEligibility(
           {
@@ -435,6 +459,7 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
         if (verdict.eligible || ctx.query.includeIneligible) rows.push({ employeeId, eligible: verdict.eligible, golongan: career.golongan, reasons: verdict.reasons });
       }
       const { items, next } = page(rows, ctx.query.limit, ctx.query.after);
+      deps.audit.record({ actor: actorOf(ctx, readerRole(ctx)), action: 'list-promotion-eligibility', subjects: items.map((i) => i.employeeId), allowed: true });
       return { status: 200, body: { period: ctx.query.period, rulesVersion: rules.version, items, next } };
     },
   }),
@@ -460,16 +485,20 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
       const months = ctx.query.months ?? rules.retirement.alertMonthsAhead;
       const until = addMonths(from, months);
       const unitId = unitScope(ctx.principal, ctx.query.unitId);
-      const rows: { employeeId: string; retirementDate: string; unitId: string | null }[] = [];
+      const rows: { employeeId: string; retirementDate: string; overdue: boolean; unitId: string | null }[] = [];
       for (const [employeeId, state] of deps.roster.employees) {
-        const career = state.career;
+        // Active on the start of the window with no retirement decided yet: a decided one (even ahead of its
+        // TMT) needs no alert. Someone past the age with no decision is listed as overdue: a missed SK.
+        const career = careerOn(state, from);
         if (!career || career.status !== 'active' || career.employeeType === 'PPPK') continue;
+        if (state.career?.status !== 'active') continue;
         if (!state.personal || state.personal === 'erased') continue;
-        if (unitId !== undefined && career.unitId !== unitId) continue;
+        if (unitId !== undefined && unitOfEmployee(state) !== unitId) continue;
         const due = retirementDate(state.personal.birthDate, career.position, rules);
-        if (due >= from && due < until) rows.push({ employeeId, retirementDate: due, unitId: career.unitId ?? null });
+        if (due < until) rows.push({ employeeId, retirementDate: due, overdue: due < from, unitId: career.unitId ?? null });
       }
       const { items, next } = page(rows, ctx.query.limit, ctx.query.after);
+      deps.audit.record({ actor: actorOf(ctx, readerRole(ctx)), action: 'list-retirements', subjects: items.map((i) => i.employeeId), allowed: true });
       return { status: 200, body: { from, until, items: [...items].sort((a, b) => (a.retirementDate < b.retirementDate ? -1 : 1)), next } };
     },
   }),
