@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
 const pool = Buffer.alloc(16 * 256);
 let poolOffset = pool.length;
@@ -30,5 +30,18 @@ export const newId = (now: number = Date.now()): string => {
   out.writeUInt16BE(0x7000 | sequence, 6);
   out[8] = 0x80 | ((out[8] ?? 0) & 0x3f);
   const hex = out.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+};
+
+/**
+ * A UUID (version 8, RFC 9562) derived from `seed` and `label` by SHA-256: the same inputs give the same id.
+ * Commands derive their ids from the request's idempotency key, so a retried command writes the same event
+ * ids and the store answers it with the original result instead of recording it twice.
+ */
+export const derivedId = (seed: string, label: string): string => {
+  const bytes = createHash('sha256').update(seed).update('\n').update(label).digest().subarray(0, 16);
+  bytes[6] = 0x80 | ((bytes[6] ?? 0) & 0x0f);
+  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
+  const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { newId } from './ids';
+import { derivedId, newId } from './ids';
 
 const V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -15,5 +15,15 @@ describe('newId', () => {
     for (const id of ids) expect(id).toMatch(V7);
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('derivedId', () => {
+  it('gives the same UUIDv8 for the same seed and label, another for another', () => {
+    const id = derivedId('seed-1', 'event-0');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(derivedId('seed-1', 'event-0')).toBe(id);
+    expect(derivedId('seed-1', 'event-1')).not.toBe(id);
+    expect(derivedId('seed-2', 'event-0')).not.toBe(id);
   });
 });

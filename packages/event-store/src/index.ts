@@ -25,4 +25,4 @@ export {
   type VerifyReport,
 } from './verify';
 export { InMemoryEventStore } from './inMemory';
-export { newId } from './ids';
+export { derivedId, newId } from './ids';

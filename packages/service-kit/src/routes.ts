@@ -37,6 +37,12 @@ export interface RouteContext<B, Q, P> {
   readonly requestId: string;
   /** The revision from `If-Match` when the route declares `ifMatch`; otherwise undefined. */
   readonly expectedRevision: number | 'exists' | undefined;
+  /**
+   * On an idempotent route: a stable digest of the caller's scope and `Idempotency-Key`. A handler derives
+   * its ids (aggregate, event) from it, so a retry that runs again (after a crash between the write and the
+   * stored response) writes the same ids, which the event store recognises, instead of a second copy.
+   */
+  readonly idempotencyKey: string | undefined;
   readonly req: Request;
   readonly res: Response;
 }
@@ -198,8 +204,8 @@ export const routeHandler = (route: Route, deps: RouteDeps): RequestHandler => a
   const params = route.params ? parseInput(route.params, req.params, 'params') : undefined;
   const expectedRevision = route.ifMatch ? parseIfMatch(req, { required: route.ifMatch === 'required' }) : undefined;
   const principal = principalOf(res);
-  const execute = async () =>
-    route.handler({ body, query, params, principal, requestId: requestIdOf(res) ?? '', expectedRevision, req, res });
+  const execute = async (idempotencyKey?: string) =>
+    route.handler({ body, query, params, principal, requestId: requestIdOf(res) ?? '', expectedRevision, idempotencyKey, req, res });
 
   if (!isIdempotent(route)) {
     send(res, await execute(), false);
@@ -207,8 +213,10 @@ export const routeHandler = (route: Route, deps: RouteDeps): RequestHandler => a
   }
   if (!deps.idempotency) throw new Error(`route ${route.method} ${route.path} is idempotent but no idempotency store was given`);
   const scope = `${principal ? principal.subject : anonymousCaller(req)} ${route.method.toUpperCase()} ${route.path}`;
+  const key = idempotencyKeyOf(req);
   const fingerprint = createHash('sha256').update(canonical({ params: req.params, query: req.query, body: req.body as unknown })).digest('base64url');
-  const { result, replayed } = await runOnce(deps.idempotency, deps.now, scope, idempotencyKeyOf(req), fingerprint, execute);
+  const stableKey = createHash('sha256').update(`${scope}\n${key}\n${fingerprint}`).digest('base64url');
+  const { result, replayed } = await runOnce(deps.idempotency, deps.now, scope, key, fingerprint, () => execute(stableKey));
   send(res, result, replayed);
 };
 

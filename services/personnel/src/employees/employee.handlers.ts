@@ -1,5 +1,5 @@
 import { streamId, type Decision, type Decree } from '@asn/contracts';
-import { newId, WrongExpectedRevisionError, type EventMetadata, type EventStore, type RecordedEvent } from '@asn/event-store';
+import { derivedId, newId, WrongExpectedRevisionError, type EventMetadata, type EventStore, type RecordedEvent } from '@asn/event-store';
 import { uuidFromKeyedHash } from '@asn/privacy';
 import type { SubjectKeyStore } from '@asn/privacy';
 import type { PersonnelRules } from '../rules/rules';
@@ -23,7 +23,12 @@ export interface Actor {
   role: string;
   correlationId: string;
   traceparent?: string;
+  /** The request's idempotency digest: ids derived from it make a re-run of the same request write nothing new. */
+  idSeed?: string;
 }
+
+/** An id for `label` within this request: derived from its idempotency digest when there is one, else new. */
+export const idFor = (actor: Actor, label: string): string => (actor.idSeed ? derivedId(actor.idSeed, label) : newId());
 
 export interface EmployeeHandlerDeps {
   store: EventStore;
@@ -115,6 +120,14 @@ export const handleEmployeeCommand = async (
   const stream = employeeStreamId(employeeId);
   for (let attempt = 1; ; attempt++) {
     const loaded = await loadEmployee(deps, employeeId);
+    // The same request ran before (its response was lost with a crashed process): answer what it wrote.
+    const firstId = actor.idSeed ? idFor(actor, 'event-0') : undefined;
+    const earlier = firstId === undefined ? -1 : loaded.recorded.findIndex((e) => e.id === firstId);
+    if (earlier >= 0) {
+      const written = loaded.recorded.slice(earlier).filter((e, i) => e.id === idFor(actor, `event-${i}`));
+      const last = written.at(-1)!;
+      return { employeeId, revision: last.revision, position: last.position, events: loaded.events.slice(earlier, earlier + written.length), recorded: written.map((e) => ({ id: e.id, type: e.type })) };
+    }
     if (command.type !== 'ProposeDecision' && loaded.revision < 0) {
       throw new EmployeeDecisionError('not-found', 'employee-not-found', 'No such employee.');
     }
@@ -125,8 +138,8 @@ export const handleEmployeeCommand = async (
       return { employeeId, revision: loaded.revision, position: 0, events, recorded: [] };
     }
     if (events.some((e) => 'personal' in e.data && e.data.personal !== undefined)) deps.keys.keyFor(employeeId);
-    const toAppend = events.map((event) => {
-      const id = newId();
+    const toAppend = events.map((event, i) => {
+      const id = idFor(actor, `event-${i}`);
       return { id, ...deps.codec.seal(employeeId, stream, id, event), metadata: metadataOf(actor, event, rules.version) };
     });
     const expected = expectedRevision ?? (loaded.revision < 0 ? 'no_stream' : loaded.revision);
@@ -234,7 +247,7 @@ export const reserveNip = async (
     try {
       await deps.store.appendToStream(
         stream,
-        [{ id: newId(), type: 'NipReserved', data: { employeeId }, metadata: { actor: { subject: actor.subject, role: actor.role }, correlationId: actor.correlationId } }],
+        [{ id: idFor(actor, `nip-reservation-${attempt}`), type: 'NipReserved', data: { employeeId }, metadata: { actor: { subject: actor.subject, role: actor.role }, correlationId: actor.correlationId } }],
         { expectedRevision: holder ? holder.revision : 'no_stream' },
       );
       return;
@@ -266,8 +279,8 @@ export const proposeAppointment = async (
   input: { decision: Extract<Decision, { kind: 'appointment' }>; decree: Decree; personal: PersonalData },
   actor: Actor,
 ): Promise<CommandResult & { decisionId: string }> => {
-  const employeeId = newId();
-  const decisionId = newId();
+  const employeeId = idFor(actor, 'employee');
+  const decisionId = idFor(actor, 'decision');
   const command: EmployeeCommand = { type: 'ProposeDecision', decisionId, proposedBy: actor.subject, ...input };
   // Decide once before reserving, so that an invalid proposal does not reserve the NIP.
   decide(command, initialState(), { today: today(deps.now()), rules: deps.rules(), units: await deps.units([input.decision.unitId]) });
@@ -287,7 +300,7 @@ export const proposeDecision = async (
   if (input.decision.kind === 'appointment') {
     throw new EmployeeDecisionError('invalid', 'use-appointment', 'An appointment creates a new employee: POST /v1/employees.');
   }
-  const decisionId = newId();
+  const decisionId = idFor(actor, 'decision');
   const command: EmployeeCommand = { type: 'ProposeDecision', decisionId, proposedBy: actor.subject, ...input };
   if (input.personal) {
     const loaded = await loadEmployee(deps, employeeId);

@@ -50,6 +50,7 @@ const actorOf = (ctx: RouteContext<unknown, unknown, unknown>, role: Role): Acto
   subject: ctx.principal?.subject ?? 'anonymous',
   role: ctx.principal?.roles.includes(role) ? role : (ctx.principal?.roles[0] ?? 'none'),
   correlationId: ctx.requestId,
+  ...(ctx.idempotencyKey ? { idSeed: ctx.idempotencyKey } : {}),
   ...(typeof ctx.req.headers.traceparent === 'string' ? { traceparent: ctx.req.headers.traceparent } : {}),
 });
 

@@ -1,19 +1,21 @@
 import { streamId, unitEventRegistry } from '@asn/contracts';
-import { newId, WrongExpectedRevisionError, type EventStore } from '@asn/event-store';
-import type { Actor } from '../employees/employee.handlers';
+import { WrongExpectedRevisionError, type EventStore } from '@asn/event-store';
+import { idFor, type Actor } from '../employees/employee.handlers';
 import type { UnitDirectory } from '../employees/employee.domain';
 import { decideUnit, evolveUnit, initialUnit, positionExistsOn, UnitDecisionError, unitExistsOn, type Unit, type UnitCommand, type UnitDecideContext } from './unit.domain';
 
 export const unitStreamId = (unitId: string): string => streamId('unit', unitId);
 
-export const loadUnit = async (store: EventStore, unitId: string): Promise<{ state: Unit; revision: number }> => {
+export const loadUnit = async (store: EventStore, unitId: string): Promise<{ state: Unit; revision: number; ids: string[] }> => {
   let state = initialUnit();
   let revision = -1;
+  const ids: string[] = [];
   for await (const event of store.readStream(unitStreamId(unitId))) {
     state = evolveUnit(state, unitEventRegistry.parseEvent(event));
     revision = event.revision;
+    ids.push(event.id);
   }
-  return { state, revision };
+  return { state, revision, ids };
 };
 
 /** Load → decide → append for a unit; without `If-Match` a concurrent change is retried on fresh state. */
@@ -25,15 +27,17 @@ export const handleUnitCommand = async (
   expectedRevision?: number | 'exists',
 ): Promise<{ revision: number; position: number; events: number }> => {
   for (let attempt = 1; ; attempt++) {
-    const { state, revision } = await loadUnit(deps.store, unitId);
+    const { state, revision, ids } = await loadUnit(deps.store, unitId);
+    // The same request ran before (its response was lost with a crashed process): answer what it wrote.
+    if (actor.idSeed && ids.includes(idFor(actor, 'event-0'))) return { revision, position: 0, events: 0 };
     if (command.type !== 'EstablishUnit' && revision < 0) throw new UnitDecisionError('not-found', 'unit-not-found', 'No such unit.');
     const events = decideUnit(command, state, await deps.context(command));
     if (events.length === 0) return { revision, position: 0, events: 0 };
     try {
       const result = await deps.store.appendToStream(
         unitStreamId(unitId),
-        events.map((event) => ({
-          id: newId(),
+        events.map((event, i) => ({
+          id: idFor(actor, `event-${i}`),
           type: event.type,
           schemaVersion: unitEventRegistry.latestVersion(event.type),
           data: event.data,

@@ -1,9 +1,8 @@
 import { Text } from '@asn/contracts';
-import { newId } from '@asn/event-store';
 import { defineRoute, etagOf, ForbiddenError, NotFoundError, type Role, type Route, type RouteContext } from '@asn/service-kit';
 import { z } from 'zod';
 import { CalendarDate, Position } from '../career/vocabulary';
-import type { Actor } from '../employees/employee.handlers';
+import { idFor, type Actor } from '../employees/employee.handlers';
 import type { Roster } from '../employees/roster.projection';
 import { unitNameOn, type Unit, type UnitCommand } from './unit.domain';
 import { handleUnitCommand, loadUnit, loadUnitDirectory } from './unit.handlers';
@@ -27,6 +26,7 @@ const actorOf = (ctx: RouteContext<unknown, unknown, unknown>): Actor => ({
   subject: ctx.principal?.subject ?? 'anonymous',
   role: 'hr-approver',
   correlationId: ctx.requestId,
+  ...(ctx.idempotencyKey ? { idSeed: ctx.idempotencyKey } : {}),
 });
 
 export const unitView = (unitId: string, unit: Unit, asOf?: string) => ({
@@ -68,7 +68,7 @@ export const unitRoutes = (deps: { store: EventStore; roster: Roster; now: () =>
       access: ORG_EDITORS,
       body: EstablishUnitBody,
       responses: { 201: { description: 'The unit is established', schema: Accepted } },
-      handler: (ctx) => command(newId(), { type: 'EstablishUnit', ...ctx.body }, ctx, 201),
+      handler: (ctx) => command(idFor(actorOf(ctx), 'unit'), { type: 'EstablishUnit', ...ctx.body }, ctx, 201),
     }),
     defineRoute({
       method: 'post',
@@ -108,7 +108,7 @@ export const unitRoutes = (deps: { store: EventStore; roster: Roster; now: () =>
       ifMatch: 'optional',
       responses: { 201: { description: 'The position is created', schema: Accepted } },
       handler: (ctx) => {
-        const positionId = newId();
+        const positionId = idFor(actorOf(ctx), 'position');
         return command(ctx.params.unitId, { type: 'CreatePosition', positionId, ...ctx.body }, ctx, 201, positionId);
       },
     }),
