@@ -59,6 +59,9 @@ export interface CommandResult {
   recorded: readonly { id: string; type: string }[];
 }
 
+/** Throws when the caller may not act on the employee in this state. */
+export type Authorize = (state: Employee) => void;
+
 export const employeeStreamId = (employeeId: string): string => streamId('employee', employeeId);
 const nipStream = (key: Buffer, nip: string): string => streamId('nip', uuidFromKeyedHash(key, nip));
 
@@ -116,10 +119,13 @@ export const handleEmployeeCommand = async (
   command: EmployeeCommand,
   actor: Actor,
   expectedRevision?: number | 'exists',
+  /** Checks the caller may act on this employee (unit scope), on the state loaded for the command. */
+  authorize?: Authorize,
 ): Promise<CommandResult> => {
   const stream = employeeStreamId(employeeId);
   for (let attempt = 1; ; attempt++) {
     const loaded = await loadEmployee(deps, employeeId);
+    if (loaded.revision >= 0) authorize?.(loaded.state);
     // The same request ran before (its response was lost with a crashed process): answer what it wrote.
     const firstId = actor.idSeed ? idFor(actor, 'event-0') : undefined;
     const earlier = firstId === undefined ? -1 : loaded.recorded.findIndex((e) => e.id === firstId);
@@ -128,7 +134,7 @@ export const handleEmployeeCommand = async (
       const last = written.at(-1)!;
       return { employeeId, revision: last.revision, position: last.position, events: loaded.events.slice(earlier, earlier + written.length), recorded: written.map((e) => ({ id: e.id, type: e.type })) };
     }
-    if (command.type !== 'ProposeDecision' && loaded.revision < 0) {
+    if (loaded.revision < 0 && !(command.type === 'ProposeDecision' && command.decision.kind === 'appointment')) {
       throw new EmployeeDecisionError('not-found', 'employee-not-found', 'No such employee.');
     }
     const units = await deps.units(unitsOf(decisionOf(command, loaded.state), loaded.state));
@@ -296,6 +302,7 @@ export const proposeDecision = async (
   input: { decision: Decision; decree: Decree; personal?: PersonalData },
   actor: Actor,
   expectedRevision?: number | 'exists',
+  authorize?: Authorize,
 ): Promise<CommandResult & { decisionId: string }> => {
   if (input.decision.kind === 'appointment') {
     throw new EmployeeDecisionError('invalid', 'use-appointment', 'An appointment creates a new employee: POST /v1/employees.');
@@ -304,6 +311,8 @@ export const proposeDecision = async (
   const command: EmployeeCommand = { type: 'ProposeDecision', decisionId, proposedBy: actor.subject, ...input };
   if (input.personal) {
     const loaded = await loadEmployee(deps, employeeId);
+    if (loaded.revision < 0) throw new EmployeeDecisionError('not-found', 'employee-not-found', 'No such employee.');
+    authorize?.(loaded.state);
     // A stale If-Match must change nothing, not even the reservation of a new NIP.
     if (typeof expectedRevision === 'number' && expectedRevision !== loaded.revision) {
       throw new WrongExpectedRevisionError(employeeStreamId(employeeId), expectedRevision, loaded.revision < 0 ? 'no_stream' : loaded.revision);
@@ -314,7 +323,7 @@ export const proposeDecision = async (
       await reserveNip(deps, input.personal.nip, employeeId, actor);
     }
   }
-  const result = await handleEmployeeCommand(deps, employeeId, command, actor, expectedRevision);
+  const result = await handleEmployeeCommand(deps, employeeId, command, actor, expectedRevision, authorize);
   return { ...result, decisionId };
 };
 

@@ -111,7 +111,8 @@ const todayOf = (deps: { now: () => Date }): string => deps.now().toISOString().
 
 const readerRole = (ctx: RouteContext<unknown, unknown, unknown>): Role => READERS.find((r) => ctx.principal?.roles.includes(r)) ?? 'auditor';
 
-const assertAllowedToAct = (ctx: RouteContext<unknown, unknown, unknown>, state: Employee): void => assertScope(ctx.principal, state);
+/** The unit-scope check a command runs on the state it loads. */
+const scopeOf = (ctx: RouteContext<unknown, unknown, unknown>) => (state: Employee): void => assertScope(ctx.principal, state);
 
 export const employeeRoutes = (deps: EmployeeRouteDeps): Route[] => [
   defineRoute({
@@ -142,10 +143,7 @@ export const employeeRoutes = (deps: EmployeeRouteDeps): Route[] => [
     ifMatch: 'optional',
     responses: { 201: { description: 'The proposal is recorded', schema: CommandAccepted } },
     handler: async (ctx) => {
-      const { state } = await loadEmployee(deps, ctx.params.employeeId);
-      if (state.events === 0) throw new NotFoundError('No such employee.');
-      assertAllowedToAct(ctx, state);
-      const result = await proposeDecision(deps, ctx.params.employeeId, ctx.body, actorOf(ctx, 'hr-staff'), ctx.expectedRevision);
+      const result = await proposeDecision(deps, ctx.params.employeeId, ctx.body, actorOf(ctx, 'hr-staff'), ctx.expectedRevision, scopeOf(ctx));
       return accepted(201, result, result.decisionId);
     },
   }),
@@ -160,15 +158,13 @@ export const employeeRoutes = (deps: EmployeeRouteDeps): Route[] => [
     ifMatch: 'optional',
     responses: { 200: { description: 'The decision is recorded', schema: CommandAccepted } },
     handler: async (ctx) => {
-      const { state } = await loadEmployee(deps, ctx.params.employeeId);
-      if (state.events === 0) throw new NotFoundError('No such employee.');
-      assertAllowedToAct(ctx, state);
       const result = await handleEmployeeCommand(
         deps,
         ctx.params.employeeId,
         { type: 'ApproveDecision', decisionId: ctx.params.decisionId, approvedBy: ctx.principal?.subject ?? '' },
         actorOf(ctx, 'hr-approver'),
         ctx.expectedRevision,
+        scopeOf(ctx),
       );
       return accepted(200, result);
     },
@@ -185,15 +181,13 @@ export const employeeRoutes = (deps: EmployeeRouteDeps): Route[] => [
     ifMatch: 'optional',
     responses: { 200: { description: 'The rejection is recorded', schema: CommandAccepted } },
     handler: async (ctx) => {
-      const { state } = await loadEmployee(deps, ctx.params.employeeId);
-      if (state.events === 0) throw new NotFoundError('No such employee.');
-      assertAllowedToAct(ctx, state);
       const result = await handleEmployeeCommand(
         deps,
         ctx.params.employeeId,
         { type: 'RejectDecision', decisionId: ctx.params.decisionId, rejectedBy: ctx.principal?.subject ?? '', reason: ctx.body.reason },
         actorOf(ctx, 'hr-approver'),
         ctx.expectedRevision,
+        scopeOf(ctx),
       );
       return accepted(200, result);
     },
