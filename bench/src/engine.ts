@@ -12,6 +12,7 @@ const engines = {
   raw: async () => (await import('./raw')).runRaw,
   ours: async () => (await import('./ours')).runOurs,
   emmett: async () => (await import('./emmett')).runEmmett,
+  http: async () => (await import('./http/run')).runHttp,
 } as const;
 
 const main = async (): Promise<void> => {

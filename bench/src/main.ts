@@ -1,9 +1,11 @@
 /**
  * `pnpm bench`: the raw better-sqlite3 limit, our SQLite engine and Emmett's SQLite event store on the same
- * seeded workload, each on fresh database files in a temp dir (removed afterwards). One table, goals, and
- * the same as markdown in $BENCH_OUT when set. Environment: BENCH_SCALE (default 1), BENCH_SEED,
- * BENCH_SECONDS (append time cap at scale 1; read caps are twice that), BENCH_TMPDIR, BENCH_OUT,
- * BENCH_ENGINES (comma-separated subset of raw,ours,emmett).
+ * seeded workload, each on fresh database files in a temp dir (removed afterwards), and the personnel
+ * service's durable HTTP transfer command beside an express + zod + SQLite baseline (http/run.ts). One
+ * table, goals, and the same as markdown in $BENCH_OUT when set. Environment: BENCH_SCALE (default 1),
+ * BENCH_SEED, BENCH_SECONDS (append time cap at scale 1; read caps are twice that; the HTTP loads, 10 s by
+ * default), BENCH_TMPDIR, BENCH_OUT, BENCH_ENGINES (comma-separated subset of raw,ours,emmett,http),
+ * BENCH_HTTP_EMPLOYEES, BENCH_HTTP_CONNECTIONS, BENCH_HTTP_PROFILE, BENCH_HTTP_MAIN (see docs/benchmarks.md).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { join } from 'node:path';
 import { cpus } from 'node:os';
 import Database from 'better-sqlite3';
 import { type EngineResult, loadConfig, log, type Measurement, removeDir, type Storage } from './common';
+import { HTTP_OP } from './http/measurement';
 import { buildReport } from './report';
 import { PAYLOAD_BYTES, Workload } from './workload';
 
@@ -32,7 +35,7 @@ const main = async (): Promise<void> => {
   const measurements: Measurement[] = [];
   const storage: Storage[] = [];
   const notes: string[] = [];
-  const engines = (process.env.BENCH_ENGINES ?? 'raw,ours,emmett').split(',').map((e) => e.trim());
+  const engines = (process.env.BENCH_ENGINES ?? 'raw,ours,emmett,http').split(',').map((e) => e.trim());
   const run = async (name: string, fn: () => Promise<EngineResult>): Promise<void> => {
     if (!engines.includes(name)) {
       notes.push(`${name}: skipped (BENCH_ENGINES)`);
@@ -65,7 +68,7 @@ const main = async (): Promise<void> => {
         resolve(JSON.parse(readFileSync(resultFile, 'utf8')) as EngineResult);
       });
     });
-  for (const name of ['raw', 'ours', 'emmett']) await run(name, () => inChild(name));
+  for (const name of ['raw', 'ours', 'emmett', 'http']) await run(name, () => inChild(name));
 
   const sqliteVersion = (() => {
     const db = new Database(':memory:');
@@ -76,26 +79,45 @@ const main = async (): Promise<void> => {
     }
   })();
   const cpu = cpus();
+  const storeRan = measurements.some((m) => m.op !== HTTP_OP);
   const header = [
     `ASN Ledger event-store benchmark — ${new Date().toISOString()}`,
     `seed ${String(cfg.seed)} (BENCH_SEED), scale ${String(cfg.scale)} (BENCH_SCALE), ${String(cpu.length)} × ${cpu[0]?.model.trim() ?? '?'}, Node ${process.version}, SQLite ${sqliteVersion} (better-sqlite3) / 3.44.2 (sqlite3, Emmett)`,
-    `workload: ${workload.streams.toLocaleString('en-US')} streams × ${String(workload.perStream)} events = ${workload.total.toLocaleString('en-US')} events, interleaved; ${String(PAYLOAD_BYTES)}-byte JSON payloads; batched appends: ${batch.streams.toLocaleString('en-US')} streams × ${String(batch.perStream)} events`,
-    `caps: appends ${(cfg.appendMs / 1000).toFixed(1)} s, replays ${(cfg.readMs / 1000).toFixed(1)} s, load ${(cfg.loadMs / 1000).toFixed(0)} s, stream loads ${String(cfg.streamLoads)} or ${(cfg.streamLoadMs / 1000).toFixed(1)} s; total run ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    // The event-store workload says nothing about a run of the HTTP line alone.
+    ...(storeRan
+      ? [
+          `workload: ${workload.streams.toLocaleString('en-US')} streams × ${String(workload.perStream)} events = ${workload.total.toLocaleString('en-US')} events, interleaved; ${String(PAYLOAD_BYTES)}-byte JSON payloads; batched appends: ${batch.streams.toLocaleString('en-US')} streams × ${String(batch.perStream)} events`,
+          `caps: appends ${(cfg.appendMs / 1000).toFixed(1)} s, replays ${(cfg.readMs / 1000).toFixed(1)} s, load ${(cfg.loadMs / 1000).toFixed(0)} s, stream loads ${String(cfg.streamLoads)} or ${(cfg.streamLoadMs / 1000).toFixed(1)} s; total run ${((Date.now() - started) / 1000).toFixed(0)} s`,
+        ]
+      : [`total run ${((Date.now() - started) / 1000).toFixed(0)} s`]),
   ];
   for (const s of storage) {
     if (s.events < workload.total)
       notes.push(`${s.engine}: the replay set stopped at the load cap, ${s.events.toLocaleString('en-US')} of ${workload.total.toLocaleString('en-US')} events; its replays and stream loads ran on that`);
   }
-  notes.push(
-    'ev/s is events per second over the timed section (event generation excluded, except in the concurrent-appenders row which is wall clock); p50/p99 are per operation (one append, one batch, one stream load).',
-    'Ratios compare ev/s with the counterpart row: appends with the raw/Emmett single or 100-event append, replays with the raw full replay and the Emmett consumer, stream loads with stream loads.',
-    "Emmett's defaults already are journal_mode=WAL (set on every connection it opens) and synchronous=FULL (its sqlite3 build's default), so nothing was changed; it opens one connection per appendToStream/readStream call.",
-  );
-  const report = buildReport(header, measurements, storage, notes);
+  if (storeRan) {
+    notes.push(
+      'ev/s is events per second over the timed section (event generation excluded, except in the concurrent-appenders row which is wall clock); p50/p99 are per operation (one append, one batch, one stream load).',
+      'Ratios compare ev/s with the counterpart row: appends with the raw/Emmett single or 100-event append, replays with the raw full replay and the Emmett consumer, stream loads with stream loads.',
+      "Emmett's defaults already are journal_mode=WAL (set on every connection it opens) and synchronous=FULL (its sqlite3 build's default), so nothing was changed; it opens one connection per appendToStream/readStream call.",
+    );
+  }
+  if (measurements.some((m) => m.op === HTTP_OP)) {
+    notes.push(
+      "HTTP rows: events are 2xx responses and ev/s is requests per second over the timed load; p50/p99 are per request (from its write to the end of its response, as autocannon times it); the ratio to raw is to the baseline's requests/s. Each server is a process of its own, loaded by autocannon from the bench's engine process on the same 2 cores.",
+    );
+  }
+  // A run of some engines only (BENCH_ENGINES) lists only the goals it measured.
+  const report = buildReport(header, measurements, storage, notes, { hideUnmeasured: process.env.BENCH_ENGINES !== undefined });
   process.stdout.write(`\n${report.text}\n`);
   if (cfg.out !== undefined) {
     writeFileSync(cfg.out, report.markdown);
     log(`markdown written to ${cfg.out}`);
+  }
+  // A load that got errors measured something else than the command: the run fails, after the report.
+  if (report.goals.some((g) => g.status === 'INVALID')) {
+    log('INVALID: the HTTP line had failed requests (see the notes under the table)');
+    process.exitCode = 1;
   }
 };
 

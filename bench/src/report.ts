@@ -1,4 +1,5 @@
 import { type EngineName, evPerSec, type Measurement, percentile, type Storage } from './common';
+import { HTTP_OP, isHttpMeasurement } from './http/measurement';
 
 /** The raw / Emmett row each operation is compared with (ratios are always of ev/s: higher is better). */
 const RAW_COUNTERPART: Record<string, string> = {
@@ -9,6 +10,7 @@ const RAW_COUNTERPART: Record<string, string> = {
   replay: 'replay',
   'replay.subscribe': 'replay',
   'stream.load': 'stream.load',
+  [HTTP_OP]: HTTP_OP,
 };
 const EMMETT_COUNTERPART: Record<string, string> = {
   'append.single': 'append.single',
@@ -19,9 +21,15 @@ const EMMETT_COUNTERPART: Record<string, string> = {
   'replay.subscribe': 'replay.subscribe',
   'stream.load': 'stream.load',
 };
-const OP_ORDER = ['append.single', 'append.concurrent', 'append.batch100', 'load', 'replay', 'replay.subscribe', 'stream.load'];
+const OP_ORDER = ['append.single', 'append.concurrent', 'append.batch100', 'load', 'replay', 'replay.subscribe', 'stream.load', HTTP_OP];
 const ENGINE_ORDER: EngineName[] = ['raw', 'ours', 'emmett'];
 const ENGINE_LABEL: Record<EngineName, string> = { raw: 'raw better-sqlite3', ours: 'ours (event-store-sqlite)', emmett: 'Emmett 0.38.5' };
+/** The HTTP line compares two servers, not two engines: its rows name them. */
+const HTTP_ENGINE_LABEL: Partial<Record<EngineName, string>> = {
+  raw: 'baseline: express+zod+SQLite (NORMAL)',
+  ours: 'personnel service (FULL)',
+};
+const engineLabel = (m: Measurement): string => (m.op === HTTP_OP ? HTTP_ENGINE_LABEL[m.engine] : undefined) ?? ENGINE_LABEL[m.engine];
 const SYNCHRONOUS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
 
 const fmtRate = (v: number): string => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1));
@@ -32,7 +40,8 @@ export interface Goal {
   name: string;
   measured: string;
   target: string;
-  status: 'PASS' | 'GAP' | 'n/a';
+  /** INVALID: the measurement had failed requests, so it says nothing about the goal. */
+  status: 'PASS' | 'GAP' | 'n/a' | 'INVALID';
 }
 
 export interface Report {
@@ -49,7 +58,44 @@ const table = (header: string[], rows: string[][], align: ('l' | 'r')[]): string
   return [line(header), rule, ...rows.map(line)].join('\n');
 };
 
-export const buildReport = (header: string[], measurements: Measurement[], storage: Storage[], notes: string[]): Report => {
+/** The HTTP command goals: ≥ 80 % of the baseline's requests/s, p99 ≤ 1.5× its p99; INVALID on any failed request. */
+const httpGoals = (ours: Measurement | undefined, base: Measurement | undefined): Goal[] => {
+  const rpsTarget = '≥ 80% of the baseline req/s';
+  const p99Target = '≤ 1.5× the baseline p99';
+  if (ours === undefined || base === undefined || ours.events === 0 || base.events === 0) {
+    return [
+      { name: 'HTTP transfer command req/s', measured: 'not measured', target: rpsTarget, status: 'n/a' },
+      { name: 'HTTP transfer command p99', measured: 'not measured', target: p99Target, status: 'n/a' },
+    ];
+  }
+  const invalid = [ours, base].some((m) => isHttpMeasurement(m) && m.http.failures > 0);
+  const rps = evPerSec(ours) / evPerSec(base);
+  const oursP99 = percentile(ours.latencies ?? [], 99) ?? Number.NaN;
+  const baseP99 = percentile(base.latencies ?? [], 99) ?? Number.NaN;
+  const p99 = oursP99 / baseP99;
+  return [
+    {
+      name: 'HTTP transfer command req/s',
+      measured: `${fmtRate(evPerSec(ours))} vs ${fmtRate(evPerSec(base))} req/s = ${(rps * 100).toFixed(0)}%`,
+      target: rpsTarget,
+      status: invalid ? 'INVALID' : rps >= 0.8 ? 'PASS' : 'GAP',
+    },
+    {
+      name: 'HTTP transfer command p99',
+      measured: `${fmtMs(oursP99)} vs ${fmtMs(baseP99)} ms = ${p99.toFixed(2)}×`,
+      target: p99Target,
+      status: invalid ? 'INVALID' : p99 <= 1.5 ? 'PASS' : 'GAP',
+    },
+  ];
+};
+
+export const buildReport = (
+  header: string[],
+  measurements: Measurement[],
+  storage: Storage[],
+  notes: string[],
+  options: { hideUnmeasured?: boolean } = {},
+): Report => {
   const find = (engine: EngineName, op: string | undefined): Measurement | undefined =>
     op === undefined ? undefined : measurements.find((m) => m.engine === engine && m.op === op);
   const sorted = [...measurements].sort(
@@ -63,7 +109,7 @@ export const buildReport = (header: string[], measurements: Measurement[], stora
     const lat = m.latencies ?? [];
     return [
       m.label,
-      ENGINE_LABEL[m.engine],
+      engineLabel(m),
       m.events.toLocaleString('en-US'),
       fmtRate(rate),
       fmtMs(percentile(lat, 50)),
@@ -129,25 +175,30 @@ export const buildReport = (header: string[], measurements: Measurement[], stora
     perEvent === undefined
       ? { name: 'storage per event', measured: 'not measured', target: '≤ 700 bytes', status: 'n/a' }
       : { name: 'storage per event', measured: `${perEvent.toFixed(0)} bytes`, target: '≤ 700 bytes', status: perEvent <= 700 ? 'PASS' : 'GAP' },
+    ...httpGoals(find('ours', HTTP_OP), find('raw', HTTP_OP)),
   ];
+  const shownGoals = options.hideUnmeasured ? goals.filter((g) => g.status !== 'n/a') : goals;
   const goalTable = table(
     ['goal', 'measured', 'target', 'status'],
-    goals.map((g) => [g.name, g.measured, g.target, g.status]),
+    shownGoals.map((g) => [g.name, g.measured, g.target, g.status]),
     ['l', 'l', 'l', 'l'],
   );
 
-  const measurementNotes = sorted.flatMap((m) => (m.note === undefined ? [] : [`${ENGINE_LABEL[m.engine]}, ${m.label}: ${m.note}`]));
+  const measurementNotes = sorted.flatMap((m) => (m.note === undefined ? [] : [`${engineLabel(m)}, ${m.label}: ${m.note}`]));
   const noteLines = [...measurementNotes, ...notes].map((n) => `- ${n}`);
-  const text = [...header, '', main, '', 'Storage after a WAL checkpoint (replay data set), and the PRAGMAs read back:', '', storageTable, '', 'Goals:', '', goalTable, '', ...noteLines].join('\n');
+  // An HTTP-only run has no replay data set to show.
+  const storageText = storageRows.length === 0 ? [] : ['Storage after a WAL checkpoint (replay data set), and the PRAGMAs read back:', '', storageTable, ''];
+  const storageMarkdown =
+    storageRows.length === 0
+      ? []
+      : ['**Storage** after a WAL checkpoint (replay data set: page_count × page_size / events), and the PRAGMAs read back:', '', storageTable, ''];
+  const text = [...header, '', main, '', ...storageText, 'Goals:', '', goalTable, '', ...noteLines].join('\n');
   const markdown = [
     ...header.map((h) => `${h}  `),
     '',
     main,
     '',
-    '**Storage** after a WAL checkpoint (replay data set: page_count × page_size / events), and the PRAGMAs read back:',
-    '',
-    storageTable,
-    '',
+    ...storageMarkdown,
     '**Goals**',
     '',
     goalTable,
