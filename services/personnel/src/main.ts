@@ -30,8 +30,11 @@ const main = async (): Promise<void> => {
   const logger = kit.createLogger({ service: SERVICE.name, level: config.LOG_LEVEL });
   mkdirSync(config.DATA_DIR, { recursive: true, mode: 0o700 });
   const store = openSqliteEventStore({ path: join(config.DATA_DIR, 'asn.db') });
+  // NORMAL, not FULL: commands derive their event ids from the Idempotency-Key, so a record lost with the
+  // power makes a retry run again and find its own events; the event store alone carries durability.
   const idempotency = kit.createSqliteIdempotencyStore({
     database: join(config.DATA_DIR, `${SERVICE.name}.idempotency.db`),
+    synchronous: 'NORMAL',
   });
   const masterKey = privacy.loadOrCreateMasterKey(config.PRIVACY_MASTER_KEY_FILE ?? join(config.DATA_DIR, 'privacy.master.key'));
   const keys = privacy.openSqliteKeyStore({ path: join(config.DATA_DIR, 'personnel.keys.db'), masterKey });

@@ -153,3 +153,16 @@ describe('the local issuer', () => {
     }
   });
 });
+
+describe('when a verified token is used again', () => {
+  it('is answered from memory until it expires, and refused after', async () => {
+    let clock = Date.now();
+    const verify = createTokenVerifier({ issuer: s.issuer.issuer, audience: AUDIENCE, jwks: s.issuer.jwks, clockToleranceSeconds: 0, now: () => clock });
+    const exp = Math.floor(clock / 1000) + 2;
+    const token = await signWithIssuerKey(dir.dir, good, {}, exp);
+    expect(await verify(token)).toEqual({ subject: 'alice', roles: ['hr-staff'] });
+    expect(await verify(token)).toEqual({ subject: 'alice', roles: ['hr-staff'] });
+    clock = exp * 1000 + 1; // past its expiry: the remembered verification must not be reused
+    await expect(verify(token)).rejects.toMatchObject({ status: 401 });
+  });
+});

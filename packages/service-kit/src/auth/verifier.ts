@@ -14,6 +14,8 @@ export interface TokenVerifierOptions {
   /** Verification keys: a JWKS object, a path to a JWKS JSON file, or the provider's JWKS URL. */
   readonly jwks: JSONWebKeySet | { readonly file: string } | URL;
   readonly clockToleranceSeconds?: number;
+  /** The clock (ms since the epoch); for tests. */
+  readonly now?: () => number;
 }
 
 /** Verifies a bearer token and returns the principal; throws 401 for any invalid token. */
@@ -41,9 +43,28 @@ export const createTokenVerifier = ({
   algorithms = ['ES256'],
   jwks,
   clockToleranceSeconds = 5,
+  now = Date.now,
 }: TokenVerifierOptions): TokenVerifier => {
   const keys = keySource(jwks);
+  // A verified token is remembered until it expires: an official's client sends the same token with every
+  // request, and an ES256 verification costs more than the rest of a small request. Only valid tokens are
+  // kept, each with its own validity window, which is checked again on every use.
+  const verified = new Map<string, { principal: Principal; notBefore: number; expires: number }>();
+  const toleranceMs = clockToleranceSeconds * 1000;
   return async (token) => {
+    const hit = verified.get(token);
+    if (hit) {
+      const at = now();
+      if (at < hit.expires + toleranceMs && at >= hit.notBefore - toleranceMs) return hit.principal;
+      verified.delete(token);
+    }
+    const principal = await verifyOnce(token);
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+    verified.set(token, principal);
+    return principal.principal;
+  };
+
+  async function verifyOnce(token: string): Promise<{ principal: Principal; notBefore: number; expires: number }> {
     let payload: unknown;
     try {
       ({ payload } = await jwtVerify(token, keys, {
@@ -52,6 +73,7 @@ export const createTokenVerifier = ({
         algorithms: [...algorithms],
         requiredClaims: ['exp', 'sub'],
         clockTolerance: clockToleranceSeconds,
+        currentDate: new Date(now()),
       }));
     } catch (error) {
       if (error instanceof joseErrors.JOSEError) throw new UnauthorizedError();
@@ -60,9 +82,16 @@ export const createTokenVerifier = ({
     const claims = Claims.safeParse(payload);
     if (!claims.success) throw new UnauthorizedError();
     const roles = [...new Set(claims.data.roles)].filter(isRole) satisfies Role[];
-    return { subject: claims.data.sub, roles, ...(claims.data.opd === undefined ? {} : { unit: claims.data.opd }) };
-  };
+    const times = payload as { exp: number; nbf?: number };
+    return {
+      principal: { subject: claims.data.sub, roles, ...(claims.data.opd === undefined ? {} : { unit: claims.data.opd }) },
+      notBefore: (times.nbf ?? 0) * 1000,
+      expires: times.exp * 1000,
+    };
+  }
 };
+
+const VERIFIED_CACHE_SIZE = 10_000;
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
 

@@ -18,6 +18,12 @@ export interface SqliteIdempotencyStoreOptions extends IdempotencyTimings {
    * the handle in use, shared or not, since other processes write to the same file. Default 5000 ms.
    */
   readonly busyTimeoutMs?: number;
+  /**
+   * `FULL` (default) fsyncs every claim and response. `NORMAL` survives a crash of the process but may lose
+   * the last records on power loss: enough when the handlers derive their ids from the key (`idempotencyKey`
+   * of the route context), because a retry that runs again then writes nothing new in the event store.
+   */
+  readonly synchronous?: 'FULL' | 'NORMAL';
 }
 
 interface Row {
@@ -45,6 +51,7 @@ export const createSqliteIdempotencyStore = ({
   leaseMs = DEFAULT_LEASE_MS,
   retentionMs = DEFAULT_RETENTION_MS,
   busyTimeoutMs = 5000,
+  synchronous = 'FULL',
 }: SqliteIdempotencyStoreOptions): SqliteIdempotencyStore => {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(table)) throw new Error(`invalid table name: ${table}`);
   if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new Error(`invalid busy timeout: ${busyTimeoutMs}`);
@@ -52,7 +59,7 @@ export const createSqliteIdempotencyStore = ({
   const db = typeof database === 'string' ? new Database(database) : database;
   if (ownsDb) {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma(`synchronous = ${synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
   }
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   db.exec(`CREATE TABLE IF NOT EXISTS ${table} (

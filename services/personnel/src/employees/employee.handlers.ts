@@ -40,6 +40,16 @@ export interface EmployeeHandlerDeps {
   /** The org chart for the units a command names, as the store holds them now. */
   units: (unitIds: readonly string[]) => Promise<UnitDirectory>;
   now: () => Date;
+  /** Employees as last loaded, extended with newer events on the next load instead of replayed whole. */
+  cache?: EmployeeCache;
+}
+
+/** What a command needs to know of each stored event: enough to answer a retried request. */
+export interface LoggedEvent {
+  id: string;
+  type: string;
+  revision: number;
+  position: number;
 }
 
 export interface LoadedEmployee {
@@ -47,15 +57,45 @@ export interface LoadedEmployee {
   state: Employee;
   /** Revision of the last event, -1 for an empty stream: the ETag. */
   revision: number;
-  recorded: readonly RecordedEvent[];
-  events: readonly EmployeeEvent[];
+  log: readonly LoggedEvent[];
 }
+
+/**
+ * The last loaded state of recently used employees. A load reads only the events after the cached revision
+ * (the store stays the authority: a write by another process is read like any new event), so a command
+ * on a long career costs one short read instead of a replay, a decryption and a validation of every event.
+ */
+export interface EmployeeCache {
+  get(employeeId: string): LoadedEmployee | undefined;
+  set(loaded: LoadedEmployee): void;
+}
+
+/** An LRU {@link EmployeeCache} of at most `capacity` employees. */
+export const createEmployeeCache = (capacity = 20_000): EmployeeCache => {
+  const entries = new Map<string, LoadedEmployee>();
+  return {
+    get: (employeeId) => {
+      const hit = entries.get(employeeId);
+      if (hit) {
+        entries.delete(employeeId);
+        entries.set(employeeId, hit);
+      }
+      return hit;
+    },
+    set: (loaded) => {
+      const current = entries.get(loaded.employeeId);
+      if (current && current.revision >= loaded.revision) return;
+      entries.delete(loaded.employeeId);
+      entries.set(loaded.employeeId, loaded);
+      if (entries.size > capacity) entries.delete(entries.keys().next().value!);
+    },
+  };
+};
 
 export interface CommandResult {
   employeeId: string;
   revision: number;
   position: number;
-  events: readonly EmployeeEvent[];
   recorded: readonly { id: string; type: string }[];
 }
 
@@ -69,24 +109,34 @@ const today = (now: Date): string => now.toISOString().slice(0, 10);
 
 /** Loads an employee: every event, or (bitemporal "as recorded") only those recorded by `recordedBy`. */
 export const loadEmployee = async (
-  deps: Pick<EmployeeHandlerDeps, 'store' | 'codec'>,
+  deps: Pick<EmployeeHandlerDeps, 'store' | 'codec' | 'cache'>,
   employeeId: string,
   options: { recordedBy?: Date } = {},
 ): Promise<LoadedEmployee> => {
   const stream = employeeStreamId(employeeId);
-  let state = initialState();
-  let revision = -1;
-  const recorded: RecordedEvent[] = [];
-  const events: EmployeeEvent[] = [];
-  for await (const event of deps.store.readStream(stream)) {
+  const cached = options.recordedBy ? undefined : deps.cache?.get(employeeId);
+  let state = cached?.state ?? initialState();
+  let revision = cached?.revision ?? -1;
+  const log: LoggedEvent[] = cached ? [...cached.log] : [];
+  for await (const event of deps.store.readStream(stream, revision >= 0 ? { fromRevision: revision + 1 } : {})) {
     if (options.recordedBy && event.recordedAt > options.recordedBy) break;
-    const domain = deps.codec.open(employeeId, event);
-    state = evolve(state, domain);
+    state = evolve(state, deps.codec.open(employeeId, event));
     revision = event.revision;
-    recorded.push(event);
-    events.push(domain);
+    log.push({ id: event.id, type: event.type, revision: event.revision, position: event.position });
   }
-  return { employeeId, state, revision, recorded, events };
+  const loaded = { employeeId, state, revision, log };
+  if (!options.recordedBy && revision >= 0) deps.cache?.set(loaded);
+  return loaded;
+};
+
+/** Every event of the employee with its data opened (personal data included): for the history. */
+export const readEmployeeEvents = async (
+  deps: Pick<EmployeeHandlerDeps, 'store' | 'codec'>,
+  employeeId: string,
+): Promise<{ recorded: RecordedEvent; event: EmployeeEvent }[]> => {
+  const out: { recorded: RecordedEvent; event: EmployeeEvent }[] = [];
+  for await (const recorded of deps.store.readStream(employeeStreamId(employeeId))) out.push({ recorded, event: deps.codec.open(employeeId, recorded) });
+  return out;
 };
 
 /** The units a decision refers to: the ones decide will ask the directory about. */
@@ -128,11 +178,11 @@ export const handleEmployeeCommand = async (
     if (loaded.revision >= 0) authorize?.(loaded.state);
     // The same request ran before (its response was lost with a crashed process): answer what it wrote.
     const firstId = actor.idSeed ? idFor(actor, 'event-0') : undefined;
-    const earlier = firstId === undefined ? -1 : loaded.recorded.findIndex((e) => e.id === firstId);
+    const earlier = firstId === undefined ? -1 : loaded.log.findIndex((e) => e.id === firstId);
     if (earlier >= 0) {
-      const written = loaded.recorded.slice(earlier).filter((e, i) => e.id === idFor(actor, `event-${i}`));
+      const written = loaded.log.slice(earlier).filter((e, i) => e.id === idFor(actor, `event-${i}`));
       const last = written.at(-1)!;
-      return { employeeId, revision: last.revision, position: last.position, events: loaded.events.slice(earlier, earlier + written.length), recorded: written.map((e) => ({ id: e.id, type: e.type })) };
+      return { employeeId, revision: last.revision, position: last.position, recorded: written.map((e) => ({ id: e.id, type: e.type })) };
     }
     if (loaded.revision < 0 && !(command.type === 'ProposeDecision' && command.decision.kind === 'appointment')) {
       throw new EmployeeDecisionError('not-found', 'employee-not-found', 'No such employee.');
@@ -141,7 +191,7 @@ export const handleEmployeeCommand = async (
     const rules = deps.rules();
     const events = decide(command, loaded.state, { today: today(deps.now()), rules, units });
     if (events.length === 0) {
-      return { employeeId, revision: loaded.revision, position: 0, events, recorded: [] };
+      return { employeeId, revision: loaded.revision, position: 0, recorded: [] };
     }
     if (events.some((e) => 'personal' in e.data && e.data.personal !== undefined)) deps.keys.keyFor(employeeId);
     const toAppend = events.map((event, i) => {
@@ -155,7 +205,6 @@ export const handleEmployeeCommand = async (
         employeeId,
         revision: result.nextExpectedRevision,
         position: result.position,
-        events,
         recorded: toAppend.map((e) => ({ id: e.id, type: e.type })),
       };
     } catch (error) {

@@ -10,6 +10,7 @@ import {
   erasePersonalData,
   handleEmployeeCommand,
   loadEmployee,
+  readEmployeeEvents,
   proposeAppointment,
   proposeDecision,
   type Actor,
@@ -255,18 +256,19 @@ export const employeeRoutes = (deps: EmployeeRouteDeps): Route[] => [
     params: EmployeeParams,
     responses: { 200: { description: 'The history, oldest first' } },
     handler: async (ctx) => {
-      const loaded = await loadEmployee(deps, ctx.params.employeeId);
-      const visible = loaded.revision >= 0 && inScope(ctx.principal, loaded.state);
+      const events = await readEmployeeEvents(deps, ctx.params.employeeId);
+      const { state } = await loadEmployee(deps, ctx.params.employeeId);
+      const visible = events.length > 0 && inScope(ctx.principal, state);
       // Sanctions and dismissal grounds are sensitive records: reading them is audited like personal data.
       deps.audit.record({ actor: actorOf(ctx, readerRole(ctx)), action: 'read-history', subjects: [ctx.params.employeeId], allowed: visible });
       if (!visible) throw new NotFoundError('No such employee.');
       return {
         status: 200,
-        headers: { ETag: etagOf(loaded.revision) },
+        headers: { ETag: etagOf(events.at(-1)!.recorded.revision) },
         body: {
           employeeId: ctx.params.employeeId,
-          events: loaded.recorded.map((recorded, i) => {
-            const data = { ...(loaded.events[i]?.data as Record<string, unknown>) };
+          events: events.map(({ recorded, event }) => {
+            const data = { ...(event.data as Record<string, unknown>) };
             delete data.personal; // the history names decisions and people, not the employee's personal data
             return {
               eventId: recorded.id,

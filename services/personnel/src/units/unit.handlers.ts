@@ -6,16 +6,31 @@ import { decideUnit, evolveUnit, initialUnit, positionExistsOn, UnitDecisionErro
 
 export const unitStreamId = (unitId: string): string => streamId('unit', unitId);
 
-export const loadUnit = async (store: EventStore, unitId: string): Promise<{ state: Unit; revision: number; ids: string[] }> => {
-  let state = initialUnit();
-  let revision = -1;
-  const ids: string[] = [];
-  for await (const event of store.readStream(unitStreamId(unitId))) {
+interface LoadedUnit {
+  state: Unit;
+  revision: number;
+  ids: string[];
+}
+
+// Units change rarely and are read by every appointment and transfer: keep the last state of each and read
+// only newer events (the store stays the authority). A city has tens of units, so no eviction is needed.
+const unitCache = new WeakMap<EventStore, Map<string, LoadedUnit>>();
+
+export const loadUnit = async (store: EventStore, unitId: string): Promise<LoadedUnit> => {
+  let units = unitCache.get(store);
+  if (!units) unitCache.set(store, (units = new Map<string, LoadedUnit>()));
+  const cached = units.get(unitId);
+  let state = cached?.state ?? initialUnit();
+  let revision = cached?.revision ?? -1;
+  const ids = cached ? [...cached.ids] : [];
+  for await (const event of store.readStream(unitStreamId(unitId), revision >= 0 ? { fromRevision: revision + 1 } : {})) {
     state = evolveUnit(state, unitEventRegistry.parseEvent(event));
     revision = event.revision;
     ids.push(event.id);
   }
-  return { state, revision, ids };
+  const loaded = { state, revision, ids };
+  if (revision >= 0 && (units.get(unitId)?.revision ?? -1) < revision) units.set(unitId, loaded);
+  return loaded;
 };
 
 /** Load → decide → append for a unit; without `If-Match` a concurrent change is retried on fresh state. */
