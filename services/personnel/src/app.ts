@@ -12,7 +12,6 @@ import { z } from 'zod';
 import { auditRoutes } from './audit/audit.http';
 import type { AuditLog } from './audit/auditLog';
 import { createEmployeeCodec } from './employees/employee.codec';
-import { createEmployeeCache } from './employees/employee.handlers';
 import { employeeRoutes } from './employees/employee.http';
 import { startRoster, type Roster } from './employees/roster.projection';
 import { personnelErrorMapper } from './errors';
@@ -87,7 +86,7 @@ export const createApp = (deps: PersonnelDeps): PersonnelApp => {
     nipIndexKey: deps.nipIndexKey,
     rules: () => deps.rules,
     units: (unitIds: readonly string[]) => loadUnitDirectory(deps.store, unitIds),
-    cache: createEmployeeCache(),
+    cache: roster.cache,
     now,
   };
   const app = createServiceApp({

@@ -40,7 +40,7 @@ export interface EmployeeHandlerDeps {
   /** The org chart for the units a command names, as the store holds them now. */
   units: (unitIds: readonly string[]) => Promise<UnitDirectory>;
   now: () => Date;
-  /** Employees as last loaded, extended with newer events on the next load instead of replayed whole. */
+  /** Where a load starts from (the roster read model), reading only newer events from the store. */
   cache?: EmployeeCache;
 }
 
@@ -61,36 +61,14 @@ export interface LoadedEmployee {
 }
 
 /**
- * The last loaded state of recently used employees. A load reads only the events after the cached revision
- * (the store stays the authority: a write by another process is read like any new event), so a command
- * on a long career costs one short read instead of a replay, a decryption and a validation of every event.
+ * Employees already folded. A load reads only the events after the cached revision (the store stays the
+ * authority: a write by another process is read like any new event), so a command on a long career costs one
+ * short read instead of a replay, a decryption and a validation of every event.
  */
 export interface EmployeeCache {
   get(employeeId: string): LoadedEmployee | undefined;
   set(loaded: LoadedEmployee): void;
 }
-
-/** An LRU {@link EmployeeCache} of at most `capacity` employees. */
-export const createEmployeeCache = (capacity = 20_000): EmployeeCache => {
-  const entries = new Map<string, LoadedEmployee>();
-  return {
-    get: (employeeId) => {
-      const hit = entries.get(employeeId);
-      if (hit) {
-        entries.delete(employeeId);
-        entries.set(employeeId, hit);
-      }
-      return hit;
-    },
-    set: (loaded) => {
-      const current = entries.get(loaded.employeeId);
-      if (current && current.revision >= loaded.revision) return;
-      entries.delete(loaded.employeeId);
-      entries.set(loaded.employeeId, loaded);
-      if (entries.size > capacity) entries.delete(entries.keys().next().value!);
-    },
-  };
-};
 
 export interface CommandResult {
   employeeId: string;

@@ -4,6 +4,7 @@ import type { Logger } from '@asn/service-kit';
 import { evolveUnit, initialUnit, positionExistsOn, unitExistsOn, type Unit } from '../units/unit.domain';
 import type { EmployeeCodec } from './employee.codec';
 import { evolve, initialState, type Employee, type UnitDirectory } from './employee.domain';
+import type { EmployeeCache, LoggedEvent } from './employee.handlers';
 
 /**
  * The personnel service's read model: every employee and unit folded with the deciders' own `evolve`,
@@ -14,6 +15,11 @@ export interface Roster {
   readonly employees: ReadonlyMap<string, Employee>;
   readonly units: ReadonlyMap<string, Unit>;
   readonly directory: UnitDirectory;
+  /**
+   * The read model as the commands' starting point: a command loads the employee from here and reads only
+   * the events the read model has not seen yet from the store, instead of replaying the stream.
+   */
+  readonly cache: EmployeeCache;
   /** Resolves once everything committed before the call is in the read model (read-your-writes). */
   catchUp(timeoutMs?: number): Promise<void>;
   /** Resolves once the first catch-up is complete. */
@@ -30,6 +36,7 @@ export class RosterLagError extends Error {
 
 export const startRoster = (deps: { store: EventStore; codec: EmployeeCodec; logger: Logger }): Roster => {
   const employees = new Map<string, Employee>();
+  const logs = new Map<string, LoggedEvent[]>();
   const units = new Map<string, Unit>();
   let position = 0;
   let skipped = 0;
@@ -42,6 +49,9 @@ export const startRoster = (deps: { store: EventStore; codec: EmployeeCodec; log
     const { id } = parseStreamId(event.stream);
     if (category === 'employee') {
       employees.set(id, evolve(employees.get(id) ?? initialState(), deps.codec.open(id, event)));
+      const log = logs.get(id) ?? [];
+      log.push({ id: event.id, type: event.type, revision: event.revision, position: event.position });
+      logs.set(id, log);
     } else {
       const parsed = unitEventRegistry.parseEvent(event) as unknown as UnitEventData;
       units.set(id, evolveUnit(units.get(id) ?? initialUnit(), parsed));
@@ -99,6 +109,18 @@ export const startRoster = (deps: { store: EventStore; codec: EmployeeCodec; log
         const unit = units.get(unitId);
         return unit !== undefined && positionExistsOn(unit, positionId, date);
       },
+    },
+    cache: {
+      get: (employeeId) => {
+        const state = employees.get(employeeId);
+        const log = logs.get(employeeId);
+        // A skipped event leaves the state short of the stream: then the command replays the stream itself.
+        const last = log?.at(-1);
+        if (!state || !log || !last || last.revision !== log.length - 1 || state.events !== log.length) return undefined;
+        return { employeeId, state, revision: last.revision, log };
+      },
+      // The read model follows the store by itself; what a command loaded changes nothing here.
+      set: () => undefined,
     },
     catchUp,
     ready: subscription.caughtUp,
