@@ -50,6 +50,8 @@ export const httpLogger = (logger: Logger): RequestHandler => {
     status: res.statusCode,
     durationMs,
   });
+  // A silent logger writes no access line: skip the per-request child logger and timing altogether.
+  if (logger.level === 'silent') return (_req, _res, next) => next();
   return pinoHttp({
     logger,
     quietReqLogger: true,

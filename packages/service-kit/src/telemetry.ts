@@ -8,16 +8,20 @@ export interface TelemetryOptions {
 }
 
 /**
- * Starts OpenTelemetry tracing with HTTP instrumentation. Import and call it first in a service's
- * main.ts, before express is loaded, so the instrumentation can patch `http`. Spans are exported over
- * OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise they are still created (trace ids in
- * logs) but nothing goes on the network. Returns the shutdown function that flushes pending spans.
+ * Starts OpenTelemetry tracing. Import and call it first in a service's main.ts, before express is loaded,
+ * so the HTTP instrumentation can patch `http`. With OTEL_EXPORTER_OTLP_ENDPOINT set, every request gets a
+ * span exported over OTLP; without it, requests are not instrumented, spans started by code stay local
+ * (their trace ids still appear in logs) and nothing goes on the network. Returns the shutdown function
+ * that flushes pending spans.
  */
 export const startTelemetry = ({ serviceName, env = process.env }: TelemetryOptions): (() => Promise<void>) => {
   const exporting = Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT']);
   const sdk = new NodeSDK({
     serviceName,
-    instrumentations: [new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url === '/healthz' || req.url === '/readyz' })],
+    // HTTP spans only when they go somewhere: the instrumentation costs about a fifth of a small request's
+    // CPU (measured by `pnpm bench`, HTTP line), and without an exporter the request id already ties a
+    // request's log lines together. Spans started by code still get trace ids in the logs.
+    instrumentations: exporting ? [new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url === '/healthz' || req.url === '/readyz' })] : [],
     // Without an endpoint the SDK would default to an OTLP exporter on localhost; a no-op processor keeps
     // spans (and trace ids) local. With one, the SDK builds the exporter from the OTEL_* variables.
     ...(exporting ? {} : { spanProcessors: [new tracing.NoopSpanProcessor()] }),
