@@ -642,6 +642,12 @@ const checkRetirementAge = (career: Career, known: PersonalData | undefined, tmt
  * who has left).
  */
 const checkTimeline = (state: Employee, record: DecidedRecord, personal: Personal | undefined, context: DecideContext): void => {
+  // The usual case: a decision at or after every TMT in force comes last, meets the career as it is and
+  // moves nothing after it. Only a back-dated decision or a correction needs the walk through the timeline.
+  if (record.decision.kind !== 'correction' && (state.latestTmt === undefined || record.decree.tmt >= state.latestTmt)) {
+    checkDecision(state.career, state, record.decision, record.decree, personal, context, true);
+    return;
+  }
   const subject = record.decision.kind === 'correction' ? record.decision.correctsDecisionId : record.decisionId;
   let career: Career | undefined;
   for (const r of decisionsInForce([...state.decided, record])) {
