@@ -34,6 +34,7 @@ const MATRIX: readonly { route: string; allowed: readonly Role[] }[] = [
   { route: 'GET /v1/employees', allowed: READERS },
   { route: 'GET /v1/proposals', allowed: READERS },
   { route: 'GET /v1/eligibility/promotions', allowed: READERS },
+  { route: 'GET /v1/eligibility/transfers', allowed: READERS },
   { route: 'GET /v1/retirements', allowed: READERS },
   { route: 'GET /v1/audit/personal-data-access', allowed: ['auditor', 'data-protection-officer'] },
   { route: 'GET /v1/rules', allowed: ROLES },

@@ -138,6 +138,14 @@ describe('a whole career through the API', () => {
     expect(await h.store.headPosition()).toBe(before);
   });
 
+  it('lists the employee as due for rotation after five years in the same unit, not before', async () => {
+    const due = await approver.get('/v1/eligibility/transfers?on=2025-06-01').expect(200);
+    expect(due.body).toMatchObject({ maxYearsInPost: 5, regulation: expect.any(String) });
+    expect(due.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ employeeId, unitId: unitB, inPostSince: '2020-01-01', yearsInPost: 5.4 })]));
+    const notYet = await approver.get('/v1/eligibility/transfers?on=2024-06-01').expect(200);
+    expect((notYet.body.items as { employeeId: string }[]).map((i) => i.employeeId)).not.toContain(employeeId);
+  });
+
   it('dismisses, after which nothing else can be proposed', async () => {
     await proposeAndApprove(employeeId, { kind: 'dismissal', dismissalKind: 'own-request', ground: 'own-request' }, '2022-01-01');
     const after = await staff

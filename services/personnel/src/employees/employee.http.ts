@@ -3,7 +3,7 @@ import { defineRoute, etagOf, limitParam, NotFoundError, ValidationError, type P
 import { z } from 'zod';
 import type { AuditLog } from '../audit/auditLog';
 import { CalendarDate, EmployeeType, Golongan, isCalendarDate } from '../career/vocabulary';
-import { addMonths, promotionEligibility, retirementDate } from '../rules/eligibility';
+import { addMonths, promotionEligibility, retirementDate, transferTenure } from '../rules/eligibility';
 import { careerOf, decisionsInForce, runningSanction, type Career, type Employee, type Proposal } from './employee.domain';
 import {
   employeeIdByNip,
@@ -458,6 +458,37 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
       const { items, next } = page(rows, ctx.query.limit, ctx.query.after);
       deps.audit.record({ actor: actorOf(ctx, readerRole(ctx)), action: 'list-promotion-eligibility', subjects: items.map((i) => i.employeeId), allowed: true });
       return { status: 200, body: { period: ctx.query.period, rulesVersion: rules.version, items, next } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/eligibility/transfers',
+    summary: 'Who has been in their post longer than the transfer rules allow (5 years by default) on a date: due for rotation',
+    tags: ['eligibility'],
+    operationId: 'listDueTransfers',
+    access: ['hr-staff', 'hr-approver', 'auditor'],
+    query: z.strictObject({
+      on: CalendarDate.optional().meta({ description: 'The date; today when omitted.' }),
+      unitId: Id.optional(),
+      limit: limitParam({ max: 500, fallback: 100 }),
+      after: Id.optional(),
+    }),
+    responses: { 200: { description: 'Employees past the longest tenure in post, with their years in post' } },
+    handler: async (ctx) => {
+      await deps.roster.catchUp();
+      const rules = deps.rules();
+      const on = ctx.query.on ?? todayOf(deps);
+      const unitId = unitScope(ctx.principal, ctx.query.unitId);
+      const rows: { employeeId: string; unitId: string | null; inPostSince: string; yearsInPost: number }[] = [];
+      for (const [employeeId, state] of deps.roster.employees) {
+        if (unitId !== undefined && unitOfEmployee(state) !== unitId) continue;
+        const career = careerOn(state, on);
+        if (!career || career.status !== 'active') continue;
+        const tenure = transferTenure(career.unitSince, on, rules);
+        if (tenure.reason === 'too-long') rows.push({ employeeId, unitId: career.unitId ?? null, inPostSince: career.unitSince, yearsInPost: Math.floor(tenure.years * 10) / 10 });
+      }
+      const { items, next } = page(rows, ctx.query.limit, ctx.query.after);
+      return { status: 200, body: { on, maxYearsInPost: rules.transfer.maxYearsInPost, regulation: rules.transfer.regulation, items, next } };
     },
   }),
   defineRoute({
