@@ -39,6 +39,12 @@ export const PersonnelConfig = z.object({
   PRIVACY_MASTER_KEY_FILE: z.string().min(1).optional(),
   /** A JSON rule set (promotion, transfer, retirement) replacing the shipped one; see services/personnel/src/rules/README.md. */
   RULES_FILE: z.string().min(1).optional(),
+  /**
+   * Memory-map this much of the event store file (MiB; 0 = off). A command reads two short streams at random
+   * places in the file: mapped, those reads skip a system call per page (HTTP line of `pnpm bench`: about
+   * +30 % requests/s and half the p99 at 512).
+   */
+  STORE_MMAP_MB: z.coerce.number().int().min(0).max(65_536).default(512),
   /** How long in-flight requests may take to finish on SIGTERM. */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });

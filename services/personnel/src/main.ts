@@ -29,7 +29,7 @@ const main = async (): Promise<void> => {
 
   const logger = kit.createLogger({ service: SERVICE.name, level: config.LOG_LEVEL });
   mkdirSync(config.DATA_DIR, { recursive: true, mode: 0o700 });
-  const store = openSqliteEventStore({ path: join(config.DATA_DIR, 'asn.db') });
+  const store = openSqliteEventStore({ path: join(config.DATA_DIR, 'asn.db'), mmapBytes: config.STORE_MMAP_MB * 1024 * 1024 });
   // NORMAL, not FULL: commands derive their event ids from the Idempotency-Key, so a record lost with the
   // power makes a retry run again and find its own events; the event store alone carries durability.
   const idempotency = kit.createSqliteIdempotencyStore({
