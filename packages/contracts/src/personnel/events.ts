@@ -87,6 +87,12 @@ const Sanction = z.strictObject({
   sanction: SanctionKind,
   /** Duration of a medium or heavy sanction; a light one has none. */
   months: z.number().int().min(1).max(36).optional(),
+  /**
+   * The position held from the TMT on, for the heavy sanctions that change it (PP 94/2021: demotion to a
+   * position one level lower, or release to a pelaksana position, each for 12 months). Getting a position
+   * back afterwards is a new position assignment, not automatic.
+   */
+  position: Position.optional(),
 });
 const Dismissal = z.strictObject({ kind: z.literal('dismissal'), dismissalKind: DismissalKind, ground: DismissalGround });
 const Retirement = z.strictObject({ kind: z.literal('retirement') });

@@ -8,7 +8,7 @@ import {
   type Decree,
   type EmployeeEventData,
 } from '@asn/contracts';
-import type { EmployeeType, Golongan, Position, PppkGrade } from '../career/vocabulary';
+import { FUNCTIONAL_LEVELS, MANAGERIAL_LEVELS, type EmployeeType, type Golongan, type Position, type PppkGrade } from '../career/vocabulary';
 import { validateNip } from '../nip/nip';
 import { addMonths, nextGolongan, promotionEligibility, retirementDate, transferTenure } from '../rules/eligibility';
 import type { PersonnelRules } from '../rules/rules';
@@ -229,6 +229,7 @@ export const applyDecision = (career: Career | undefined, record: DecidedRecord)
     case 'sanction':
       return {
         ...career,
+        ...(decision.position ? { position: decision.position, positionSince: tmt } : {}),
         sanctions: [
           ...career.sanctions,
           { decisionId, severity: decision.severity, sanction: decision.sanction, from: tmt, ...(decision.months ? { until: addMonths(tmt, decision.months) } : {}) },
@@ -562,13 +563,20 @@ const checkDecision = (
       return;
     }
     case 'sanction': {
-      requireActive(before, state);
+      const active = requireActive(before, state);
       const allowed: readonly string[] = SANCTIONS[decision.severity];
       if (!allowed.includes(decision.sanction)) invalid('sanction-severity', `A ${decision.severity} sanction is one of: ${allowed.join(', ')}.`);
       if (decision.sanction === 'dismissal') invalid('use-dismissal', 'Dismissal as a sanction is recorded as a dismissal (ground: heavy-discipline-sanction).');
       if (decision.severity === 'light' && decision.months !== undefined) invalid('light-no-duration', 'A light sanction has no duration.');
       if (decision.severity === 'medium' && ![6, 9, 12].includes(decision.months ?? 0)) invalid('medium-duration', 'A medium sanction lasts 6, 9 or 12 months.');
       if (decision.severity === 'heavy' && decision.months !== 12) invalid('heavy-duration', 'A heavy sanction (demotion, removal to pelaksana) lasts 12 months.');
+      const changesPosition = decision.sanction === 'demotion' || decision.sanction === 'removal-to-pelaksana';
+      if (changesPosition && !decision.position) invalid('sanction-position-required', 'A demotion or removal to pelaksana names the position held during the sanction.');
+      if (!changesPosition && decision.position) invalid('sanction-position-not-allowed', 'Only a demotion or a removal to pelaksana changes the position.');
+      if (decision.sanction === 'removal-to-pelaksana' && decision.position?.kind !== 'pelaksana') invalid('sanction-position-pelaksana', 'A removal to pelaksana names a pelaksana position.');
+      if (decision.sanction === 'demotion' && decision.position && sameOrHigher(decision.position, active.position)) {
+        invalid('sanction-position-not-lower', 'A demotion names a position lower than the one held.');
+      }
       return;
     }
     case 'dismissal': {
@@ -677,6 +685,18 @@ const checkProposal = (state: Employee, decisionId: string, decision: Decision, 
   }
   if (decision.kind === 'personal-data-correction') return;
   checkTimeline(state, { decisionId, decision, decree, proposedBy: '', approvedBy: '', order: state.decided.length }, personal, context);
+};
+
+/**
+ * Whether `next` is at the level of `held` or above, within one kind of position (managerial levels run from
+ * JPT utama down, functional ones from pemula up); pelaksana is below every other, and a change of kind
+ * otherwise is not compared.
+ */
+const sameOrHigher = (next: Position, held: Position): boolean => {
+  if (next.kind === 'pelaksana') return held.kind === 'pelaksana';
+  if (next.kind === 'managerial' && held.kind === 'managerial') return MANAGERIAL_LEVELS.indexOf(next.level) <= MANAGERIAL_LEVELS.indexOf(held.level);
+  if (next.kind === 'functional' && held.kind === 'functional') return FUNCTIONAL_LEVELS.indexOf(next.level) >= FUNCTIONAL_LEVELS.indexOf(held.level);
+  return held.kind === 'pelaksana';
 };
 
 const runningUntil = (career: Career, date: string): { runningSanctionUntil?: string } => {

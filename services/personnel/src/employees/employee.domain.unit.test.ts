@@ -437,3 +437,33 @@ describe('when an employee holding a mapped position is transferred', () => {
     expect(fold(events).career?.positionId).toBeUndefined();
   });
 });
+
+describe('when a heavy sanction changes the position (PP 94/2021)', () => {
+  const analyst = { kind: 'functional' as const, level: 'ahli-muda' as const, title: 'Analis SDM Aparatur Ahli Muda' };
+  const withPosition = [...anAppointedPns(), ...decided({ kind: 'position-assignment', position: analyst }, '2018-01-01')];
+
+  it('moves the employee to the pelaksana position named, and keeps it after the 12 months until a new assignment', () => {
+    const removed = fold([
+      ...withPosition,
+      ...decided({ kind: 'sanction', severity: 'heavy', sanction: 'removal-to-pelaksana', months: 12, position: { kind: 'pelaksana', title: 'Pengadministrasi Umum' } }, '2020-01-01'),
+    ]);
+    expect(careerOf(removed.decided, '2019-12-31')?.position).toEqual(analyst);
+    expect(careerOf(removed.decided, '2020-06-01')?.position).toEqual({ kind: 'pelaksana', title: 'Pengadministrasi Umum' });
+    expect(runningSanction(removed.career!, '2020-06-01')).toMatchObject({ sanction: 'removal-to-pelaksana', until: '2021-01-01' });
+    expect(careerOf(removed.decided, '2021-06-01')?.position.kind).toBe('pelaksana');
+  });
+
+  it.each([
+    [{ severity: 'heavy', sanction: 'removal-to-pelaksana', months: 12 }, 'sanction-position-required'],
+    [{ severity: 'heavy', sanction: 'removal-to-pelaksana', months: 12, position: analyst }, 'sanction-position-pelaksana'],
+    [{ severity: 'heavy', sanction: 'demotion', months: 12, position: { ...analyst, level: 'ahli-madya' } }, 'sanction-position-not-lower'],
+    [{ severity: 'medium', sanction: 'allowance-cut-25-percent', months: 6, position: analyst }, 'sanction-position-not-allowed'],
+  ])('refuses %j', (sanction, code) => {
+    spec.given(withPosition).when(propose({ kind: 'sanction', ...sanction } as never, '2020-01-01')).thenThrows(EmployeeDecisionError, refusal('invalid', code));
+  });
+
+  it('accepts a demotion to a lower level of the same kind', () => {
+    const demotion = propose({ kind: 'sanction', severity: 'heavy', sanction: 'demotion', months: 12, position: { ...analyst, level: 'ahli-pertama' } }, '2020-01-01');
+    expect(decide(demotion, fold(withPosition), context())).toHaveLength(1);
+  });
+});
