@@ -368,8 +368,9 @@ const propose = (
     invalid('personal-data-not-expected', 'Only an appointment or a personal-data correction carries personal data.');
   }
   checkProposal(state, command.decisionId, command.decision, command.decree, command.personal, context);
-  const unitId =
-    command.decision.kind === 'appointment' ? command.decision.unitId : (careerOf(state.decided, command.decree.tmt)?.unitId ?? lastUnitOf(state.decided));
+  const { tmt } = command.decree;
+  const careerAtTmt = state.latestTmt !== undefined && tmt >= state.latestTmt ? state.career : careerOf(state.decided, tmt);
+  const unitId = command.decision.kind === 'appointment' ? command.decision.unitId : (careerAtTmt?.unitId ?? lastUnitOf(state.decided));
   if (unitId === undefined) refused('no-unit', 'The employee belongs to no unit of the city.');
   return [
     {
