@@ -16,7 +16,7 @@ import { employeeRoutes } from './employees/employee.http';
 import { startRoster, type Roster } from './employees/roster.projection';
 import { personnelErrorMapper } from './errors';
 import type { PersonnelRules } from './rules/rules';
-import { loadUnitDirectory } from './units/unit.handlers';
+import { loadUnitDirectory, type UnitCache } from './units/unit.handlers';
 import { unitRoutes } from './units/unit.http';
 
 /** What the personnel service is built from; main.ts wires real adapters, tests wire temp ones. */
@@ -79,13 +79,14 @@ export const createApp = (deps: PersonnelDeps): PersonnelApp => {
   const now = deps.now ?? (() => new Date());
   const codec = createEmployeeCodec(createFieldCipher(deps.keys));
   const roster = startRoster({ store: deps.store, codec, logger: deps.logger });
+  const units: UnitCache = new Map();
   const handlerDeps = {
     store: deps.store,
     codec,
     keys: deps.keys,
     nipIndexKey: deps.nipIndexKey,
     rules: () => deps.rules,
-    units: (unitIds: readonly string[]) => loadUnitDirectory(deps.store, unitIds),
+    units: (unitIds: readonly string[]) => loadUnitDirectory(deps.store, unitIds, units),
     cache: roster.cache,
     now,
   };
@@ -93,7 +94,7 @@ export const createApp = (deps: PersonnelDeps): PersonnelApp => {
     service: SERVICE,
     logger: deps.logger,
     routes: [
-      ...unitRoutes({ store: deps.store, roster, now }),
+      ...unitRoutes({ store: deps.store, units, roster, now }),
       ...employeeRoutes({ ...handlerDeps, roster, audit: deps.audit }),
       ...auditRoutes(deps.audit),
       rulesRoute(deps.rules),

@@ -124,20 +124,7 @@ const Correction = z.strictObject({
 });
 
 /** A personnel decision, as proposed and, once approved, as decided. */
-export const Decision = z.discriminatedUnion('kind', [
-  Appointment,
-  Confirmation,
-  Promotion,
-  Transfer,
-  PositionAssignment,
-  Sanction,
-  Dismissal,
-  Retirement,
-  ContractRenewal,
-  ContractEnd,
-  Correction,
-  PersonalDataCorrection,
-]);
+export const Decision = z.discriminatedUnion('kind', [...CorrectableDecision.options, Correction, PersonalDataCorrection]);
 export type Decision = z.infer<typeof Decision>;
 export type DecisionKind = Decision['kind'];
 

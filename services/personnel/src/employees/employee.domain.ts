@@ -1,14 +1,19 @@
 import {
-  DECIDED_EVENT_TYPE,
-  DISMISSAL_GROUNDS,
-  SANCTIONS,
   type CorrectableDecision,
+  DECIDED_EVENT_TYPE,
   type DecidedEventType,
   type Decision,
   type Decree,
+  DISMISSAL_GROUNDS,
   type EmployeeEventData,
+  type EmployeeType,
+  FUNCTIONAL_LEVELS,
+  type Golongan,
+  MANAGERIAL_LEVELS,
+  type Position,
+  type PppkGrade,
+  SANCTIONS,
 } from '@asn/contracts';
-import { FUNCTIONAL_LEVELS, MANAGERIAL_LEVELS, type EmployeeType, type Golongan, type Position, type PppkGrade } from '../career/vocabulary';
 import { validateNip } from '../nip/nip';
 import { addMonths, nextGolongan, promotionEligibility, retirementDate, transferTenure } from '../rules/eligibility';
 import type { PersonnelRules } from '../rules/rules';

@@ -1,4 +1,4 @@
-import type { Decision, Decree } from '@asn/contracts';
+import { DECIDED_EVENT_TYPE, type Decision, type Decree } from '@asn/contracts';
 import { DEFAULT_RULES } from '../rules/rules';
 import type { DecideContext, EmployeeCommand, EmployeeEvent, PersonalData } from './employee.domain';
 
@@ -68,26 +68,12 @@ export const decided = (decision: Decision, tmt: string, extra: { decisionId?: s
   return [
     { type: 'DecisionProposed', data: { decisionId, unitId, proposedBy: STAFF, decision, decree, ...personal } },
     {
-      type: DECIDED[decision.kind],
+      type: DECIDED_EVENT_TYPE[decision.kind],
       data: { decisionId, proposedBy: STAFF, approvedBy: APPROVER, decision, decree, ...personal },
     } as EmployeeEvent,
   ];
 };
 
-const DECIDED = {
-  appointment: 'EmployeeAppointed',
-  confirmation: 'EmployeeConfirmedAsPns',
-  promotion: 'EmployeePromoted',
-  transfer: 'EmployeeTransferred',
-  'position-assignment': 'EmployeeAssignedToPosition',
-  sanction: 'DisciplinarySanctionImposed',
-  dismissal: 'EmployeeDismissed',
-  retirement: 'EmployeeRetired',
-  'contract-renewal': 'ContractRenewed',
-  'contract-end': 'ContractEnded',
-  correction: 'DecisionCorrected',
-  'personal-data-correction': 'PersonalDataCorrected',
-} as const;
 
 /** A CPNS appointed 2015-03-01 in unit A at III/a, confirmed as PNS on 2016-03-01. */
 export const anAppointedPns = (): EmployeeEvent[] => [

@@ -193,7 +193,7 @@ export const handleEmployeeCommand = async (
 };
 
 /** The actor, the request and, for a decision, its decree and the version of the rules it was checked against. */
-const metadataOf = (actor: Actor, event: EmployeeEvent, rulesVersion: string): EventMetadata => {
+export const metadataOf = (actor: Actor, event: EmployeeEvent, rulesVersion: string): EventMetadata => {
   const decree = 'decree' in event.data ? (event.data.decree) : undefined;
   return {
     actor: { subject: actor.subject, role: actor.role },

@@ -1,8 +1,7 @@
-import { Decision, Decree, Text } from '@asn/contracts';
+import { CalendarDate, Decision, Decree, EmployeeType, Golongan, isCalendarDate, Text } from '@asn/contracts';
 import { defineRoute, etagOf, limitParam, NotFoundError, ValidationError, type Principal, type Role, type Route, type RouteContext } from '@asn/service-kit';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/auditLog';
-import { CalendarDate, EmployeeType, Golongan, isCalendarDate } from '../career/vocabulary';
 import { addMonths, promotionEligibility, retirementDate, transferTenure } from '../rules/eligibility';
 import { careerOf, decisionsInForce, runningSanction, type Career, type Employee, type Proposal } from './employee.domain';
 import {

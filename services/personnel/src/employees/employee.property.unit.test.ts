@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Decision } from '@asn/contracts';
+import { type Decision, DISMISSAL_GROUNDS, GOLONGAN, PPPK_GRADES, SANCTIONS } from '@asn/contracts';
 import fc from 'fast-check';
-import { DISMISSAL_GROUNDS, GOLONGAN, PPPK_GRADES, SANCTIONS } from '../career/vocabulary';
 import { applyDecision, decide, decisionsInForce, EmployeeDecisionError, evolve, initialState, type Career, type Employee, type EmployeeCommand } from './employee.domain';
 import { aDecree, aPerson, APPROVER, context, STAFF, UNIT_A, UNIT_B, UNIT_DISSOLVED } from './employee.fixtures';
 

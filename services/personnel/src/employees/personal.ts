@@ -1,6 +1,5 @@
-import { Text } from '@asn/contracts';
+import { CalendarDate, Education, Gender, Text } from '@asn/contracts';
 import { z } from 'zod';
-import { CalendarDate, Education, Gender } from '../career/vocabulary';
 
 /**
  * A person's name as the civil registry writes it: letters of any script with spaces, dots, apostrophes and

@@ -1,7 +1,7 @@
 import { parseStreamId, unitEventRegistry, type UnitEventData } from '@asn/contracts';
 import type { EventStore, RecordedEvent, Subscription } from '@asn/event-store';
 import type { Logger } from '@asn/service-kit';
-import { evolveUnit, initialUnit, positionExistsOn, unitExistsOn, type Unit } from '../units/unit.domain';
+import { directoryOf, evolveUnit, initialUnit, type Unit } from '../units/unit.domain';
 import type { EmployeeCodec } from './employee.codec';
 import { evolve, initialState, type Employee, type UnitDirectory } from './employee.domain';
 import type { EmployeeCache, LoggedEvent } from './employee.handlers';
@@ -100,16 +100,7 @@ export const startRoster = (deps: { store: EventStore; codec: EmployeeCodec; log
   return {
     employees,
     units,
-    directory: {
-      existsOn: (unitId, date) => {
-        const unit = units.get(unitId);
-        return unit !== undefined && unitExistsOn(unit, date);
-      },
-      hasPositionOn: (unitId, positionId, date) => {
-        const unit = units.get(unitId);
-        return unit !== undefined && positionExistsOn(unit, positionId, date);
-      },
-    },
+    directory: directoryOf(units),
     cache: {
       get: (employeeId) => {
         const state = employees.get(employeeId);

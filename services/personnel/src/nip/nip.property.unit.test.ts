@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { EmployeeType, Gender } from '../career/vocabulary';
+import { EmployeeType, Gender } from '@asn/contracts';
 import { validateNip, type NipFacts, type NipResult } from './nip';
 
 const TODAY = '2026-06-15';

@@ -1,4 +1,4 @@
-import { isCalendarDate, type EmployeeType, type Gender } from '../career/vocabulary';
+import { isCalendarDate, type EmployeeType, type Gender } from '@asn/contracts';
 
 // The NIP (PNS, CPNS) and the NI PPPK: 18 digits, no check digit. Validation proves plausibility only.
 //

@@ -6,7 +6,7 @@ import {
   type EmployeeType,
   type Golongan,
   type Position,
-} from '../career/vocabulary';
+} from '@asn/contracts';
 import type { PersonnelRules, PromotionRule } from './rules';
 
 // Pure functions over plain facts and a rule set: no clock (dates come in), no I/O. Dates are YYYY-MM-DD

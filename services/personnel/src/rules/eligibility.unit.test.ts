@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { GOLONGAN, type Position } from '../career/vocabulary';
+import { GOLONGAN, type Position } from '@asn/contracts';
 import {
   addMonths,
   compareGolongan,

@@ -8,7 +8,7 @@ import {
   Golongan,
   MANAGERIAL_LEVELS,
   Predicate,
-} from '../career/vocabulary';
+} from '@asn/contracts';
 import shipped from './personnel-rules.json' with { type: 'json' };
 
 // The rules the service applies on its own (eligibility, deadlines), as data: each names its regulation,

@@ -1,12 +1,13 @@
-import type { Decision, Decree } from '@asn/contracts';
 import {
-  GOLONGAN,
-  isCalendarDate,
+  type Decision,
+  type Decree,
   type Education,
+  GOLONGAN,
   type Golongan,
+  isCalendarDate,
   type Position,
   type PppkGrade,
-} from '../career/vocabulary';
+} from '@asn/contracts';
 import {
   decide,
   EmployeeDecisionError,

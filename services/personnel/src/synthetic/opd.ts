@@ -1,4 +1,4 @@
-import type { Position } from '../career/vocabulary';
+import type { Position } from '@asn/contracts';
 
 /**
  * The organisation of Kota Tanjungbalai as the synthetic city knows it: its OPD (dinas, badan, the

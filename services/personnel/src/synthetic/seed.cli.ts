@@ -11,7 +11,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { openSqliteEventStore } from '@asn/event-store-sqlite';
 import { createFieldCipher, deriveKey, loadOrCreateMasterKey, openSqliteKeyStore } from '@asn/privacy';
 import { z } from 'zod';
-import { isCalendarDate } from '../career/vocabulary';
+import { isCalendarDate } from '@asn/contracts';
 import { createEmployeeCodec } from '../employees/employee.codec';
 import { generateCity, MAX_UNITS } from './city';
 import { seedCity, storeHoldsEmployees } from './seed';

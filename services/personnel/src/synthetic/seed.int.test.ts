@@ -103,7 +103,7 @@ describe('seedCity, on a SQLite store in a temp dir', () => {
       keys,
       nipIndexKey,
       rules: () => DEFAULT_RULES,
-      units: (unitIds) => loadUnitDirectory(store, unitIds),
+      units: (unitIds) => loadUnitDirectory(store, unitIds, new Map()),
       now: () => new Date('2026-11-29T08:00:00Z'),
     });
     const staff = { subject: 'staf-uji', role: 'hr-staff', correlationId: 'test' };

@@ -1,4 +1,4 @@
-import { nipEventRegistry, streamId, unitEventRegistry, type Decree } from '@asn/contracts';
+import { nipEventRegistry, streamId, unitEventRegistry } from '@asn/contracts';
 import {
   newId,
   WrongExpectedRevisionError,
@@ -9,7 +9,7 @@ import {
 import { uuidFromKeyedHash, type SubjectKeyStore } from '@asn/privacy';
 import type { EmployeeCodec } from '../employees/employee.codec';
 import type { EmployeeEvent } from '../employees/employee.domain';
-import { employeeStreamId } from '../employees/employee.handlers';
+import { employeeStreamId, metadataOf, type Actor } from '../employees/employee.handlers';
 import { unitStreamId } from '../units/unit.handlers';
 import type { City, CityEmployee } from './city';
 
@@ -47,33 +47,12 @@ const ROLE = { proposal: 'hr-staff', decision: 'hr-approver' } as const;
 /** Who establishes the units and their position maps (unit.http.ts records an hr-approver). */
 const ORGANISATION_ACTOR = { subject: 'kepala-bkpsdm', role: 'hr-approver' } as const;
 
-/**
- * The same metadata as employee.handlers.ts writes: the actor, the correlation id and, for a decision, its
- * decree and the version of the rules it was checked against.
- */
-const metadataOf = (event: EmployeeEvent, correlationId: string, rulesVersion: string): EventMetadata => {
-  const data = event.data as { proposedBy?: string; approvedBy?: string; decree?: Decree };
-  const actor =
-    event.type === 'DecisionProposed'
-      ? { subject: data.proposedBy ?? 'unknown', role: ROLE.proposal }
-      : { subject: data.approvedBy ?? 'unknown', role: ROLE.decision };
-  const decree = data.decree;
-  return {
-    actor,
-    correlationId,
-    ...(decree
-      ? {
-          decree: {
-            skNumber: decree.skNumber,
-            skDate: decree.skDate,
-            tmt: decree.tmt,
-            signedBy: decree.signedBy,
-            legalBasis: decree.legalBasis,
-          },
-          rulesVersion,
-        }
-      : {}),
-  };
+/** Who recorded the event, as the HTTP API records it: the proposer for a proposal, else the approver. */
+const actorOf = (event: EmployeeEvent, correlationId: string): Actor => {
+  const data = event.data as { proposedBy?: string; approvedBy?: string };
+  return event.type === 'DecisionProposed'
+    ? { subject: data.proposedBy ?? 'unknown', role: ROLE.proposal, correlationId }
+    : { subject: data.approvedBy ?? 'unknown', role: ROLE.decision, correlationId };
 };
 
 /** Whether any employee stream exists: the seed then writes nothing. */
@@ -131,7 +110,7 @@ const seedEmployee = async (
     return {
       id,
       ...deps.codec.seal(employeeId, stream, id, event),
-      metadata: metadataOf(event, correlationId, city.rulesVersion),
+      metadata: metadataOf(actorOf(event, correlationId), event, city.rulesVersion),
     };
   });
   const appointment = employee.events[0];

@@ -1,5 +1,5 @@
-import type { UnitEventData } from '@asn/contracts';
-import type { Position } from '../career/vocabulary';
+import { type Position, type UnitEventData } from '@asn/contracts';
+import type { UnitDirectory } from '../employees/employee.domain';
 
 /** A unit event (OPD or its position map), as stored: units hold no personal data. */
 export type UnitEvent = UnitEventData;
@@ -152,6 +152,18 @@ export const positionExistsOn = (unit: Unit, positionId: string, date: string): 
   const position = unit.positions[positionId];
   return position !== undefined && position.createdOn <= date && (position.abolishedOn === undefined || date < position.abolishedOn);
 };
+
+/** The org chart over folded units, as the employee decider asks it. */
+export const directoryOf = (units: ReadonlyMap<string, Unit>): UnitDirectory => ({
+  existsOn: (unitId, date) => {
+    const unit = units.get(unitId);
+    return unit !== undefined && unitExistsOn(unit, date);
+  },
+  hasPositionOn: (unitId, positionId, date) => {
+    const unit = units.get(unitId);
+    return unit !== undefined && positionExistsOn(unit, positionId, date);
+  },
+});
 
 /** The unit's name in force on a date: the one with the latest TMT on or before it (names are kept in TMT order). */
 export const unitNameOn = (unit: Unit, date: string): string | undefined =>

@@ -2,7 +2,7 @@ import { streamId, unitEventRegistry } from '@asn/contracts';
 import { WrongExpectedRevisionError, type EventStore } from '@asn/event-store';
 import { idFor, type Actor } from '../employees/employee.handlers';
 import type { UnitDirectory } from '../employees/employee.domain';
-import { decideUnit, evolveUnit, initialUnit, positionExistsOn, UnitDecisionError, unitExistsOn, type Unit, type UnitCommand, type UnitDecideContext } from './unit.domain';
+import { decideUnit, directoryOf, evolveUnit, initialUnit, UnitDecisionError, type Unit, type UnitCommand, type UnitDecideContext } from './unit.domain';
 
 export const unitStreamId = (unitId: string): string => streamId('unit', unitId);
 
@@ -12,13 +12,13 @@ interface LoadedUnit {
   ids: string[];
 }
 
-// Units change rarely and are read by every appointment and transfer: keep the last state of each and read
-// only newer events (the store stays the authority). A city has tens of units, so no eviction is needed.
-const unitCache = new WeakMap<EventStore, Map<string, LoadedUnit>>();
+/**
+ * Units change rarely and are read by every appointment and transfer: the app keeps the last state of each
+ * and a load reads only newer events (the store stays the authority). A city has tens of units: no eviction.
+ */
+export type UnitCache = Map<string, LoadedUnit>;
 
-export const loadUnit = async (store: EventStore, unitId: string): Promise<LoadedUnit> => {
-  let units = unitCache.get(store);
-  if (!units) unitCache.set(store, (units = new Map<string, LoadedUnit>()));
+export const loadUnit = async (store: EventStore, unitId: string, units: UnitCache = new Map()): Promise<LoadedUnit> => {
   const cached = units.get(unitId);
   let state = cached?.state ?? initialUnit();
   let revision = cached?.revision ?? -1;
@@ -35,14 +35,14 @@ export const loadUnit = async (store: EventStore, unitId: string): Promise<Loade
 
 /** Load → decide → append for a unit; without `If-Match` a concurrent change is retried on fresh state. */
 export const handleUnitCommand = async (
-  deps: { store: EventStore; context: (command: UnitCommand) => Promise<UnitDecideContext> },
+  deps: { store: EventStore; units: UnitCache; context: (command: UnitCommand) => Promise<UnitDecideContext> },
   unitId: string,
   command: UnitCommand,
   actor: Actor,
   expectedRevision?: number | 'exists',
 ): Promise<{ revision: number; position: number; events: number }> => {
   for (let attempt = 1; ; attempt++) {
-    const { state, revision, ids } = await loadUnit(deps.store, unitId);
+    const { state, revision, ids } = await loadUnit(deps.store, unitId, deps.units);
     // The same request ran before (its response was lost with a crashed process): answer what it wrote.
     if (actor.idSeed && ids.includes(idFor(actor, 'event-0'))) return { revision, position: 0, events: 0 };
     if (command.type !== 'EstablishUnit' && revision < 0) throw new UnitDecisionError('not-found', 'unit-not-found', 'No such unit.');
@@ -72,17 +72,8 @@ export const handleUnitCommand = async (
  * The org chart as far as one command needs it, read from the units' own streams: exact at the moment of
  * the command (no read model to wait for), and a handful of short streams at most.
  */
-export const loadUnitDirectory = async (store: EventStore, unitIds: readonly string[]): Promise<UnitDirectory> => {
+export const loadUnitDirectory = async (store: EventStore, unitIds: readonly string[], cache: UnitCache): Promise<UnitDirectory> => {
   const units = new Map<string, Unit>();
-  for (const unitId of new Set(unitIds)) units.set(unitId, (await loadUnit(store, unitId)).state);
-  return {
-    existsOn: (unitId, date) => {
-      const unit = units.get(unitId);
-      return unit !== undefined && unitExistsOn(unit, date);
-    },
-    hasPositionOn: (unitId, positionId, date) => {
-      const unit = units.get(unitId);
-      return unit !== undefined && positionExistsOn(unit, positionId, date);
-    },
-  };
+  for (const unitId of new Set(unitIds)) units.set(unitId, (await loadUnit(store, unitId, cache)).state);
+  return directoryOf(units);
 };

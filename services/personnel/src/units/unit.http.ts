@@ -1,11 +1,10 @@
-import { Text } from '@asn/contracts';
+import { CalendarDate, Position, Text } from '@asn/contracts';
 import { defineRoute, etagOf, ForbiddenError, NotFoundError, type Role, type Route, type RouteContext } from '@asn/service-kit';
 import { z } from 'zod';
-import { CalendarDate, Position } from '../career/vocabulary';
 import { idFor, type Actor } from '../employees/employee.handlers';
 import type { Roster } from '../employees/roster.projection';
 import { unitNameOn, type Unit, type UnitCommand } from './unit.domain';
-import { handleUnitCommand, loadUnit, loadUnitDirectory } from './unit.handlers';
+import { handleUnitCommand, loadUnit, loadUnitDirectory, type UnitCache } from './unit.handlers';
 import type { EventStore } from '@asn/event-store';
 
 const Id = z.uuid().toLowerCase();
@@ -42,16 +41,16 @@ export const unitView = (unitId: string, unit: Unit, asOf?: string) => ({
   positions: Object.values(unit.positions),
 });
 
-export const unitRoutes = (deps: { store: EventStore; roster: Roster; now: () => Date }): Route[] => {
+export const unitRoutes = (deps: { store: EventStore; units: UnitCache; roster: Roster; now: () => Date }): Route[] => {
   const context = async (command: UnitCommand) => {
     const named = command.type === 'EstablishUnit' ? command.parentUnitId : command.type === 'DissolveUnit' ? command.successorUnitId : undefined;
-    const directory = await loadUnitDirectory(deps.store, named ? [named] : []);
+    const directory = await loadUnitDirectory(deps.store, named ? [named] : [], deps.units);
     return { unitExistsOn: (unitId: string, date: string) => directory.existsOn(unitId, date) };
   };
   const command = async (unitId: string, cmd: UnitCommand, ctx: RouteContext<unknown, unknown, unknown>, status = 200, positionId?: string) => {
     // The organisation is the city's: an official whose token is scoped to one unit does not change it.
     if (ctx.principal?.unit) throw new ForbiddenError('Changes to the organisation need a city-wide role.');
-    const result = await handleUnitCommand({ store: deps.store, context }, unitId, cmd, actorOf(ctx), ctx.expectedRevision);
+    const result = await handleUnitCommand({ store: deps.store, units: deps.units, context }, unitId, cmd, actorOf(ctx), ctx.expectedRevision);
     return {
       status,
       headers: { ETag: etagOf(result.revision), Location: `/v1/units/${unitId}` },
@@ -154,7 +153,7 @@ export const unitRoutes = (deps: { store: EventStore; roster: Roster; now: () =>
       params: UnitParams,
       responses: { 200: { description: 'The unit' } },
       handler: async (ctx) => {
-        const { state, revision } = await loadUnit(deps.store, ctx.params.unitId);
+        const { state, revision } = await loadUnit(deps.store, ctx.params.unitId, deps.units);
         if (revision < 0) throw new NotFoundError('No such unit.');
         return { status: 200, headers: { ETag: etagOf(revision) }, body: { ...unitView(ctx.params.unitId, state), revision } };
       },
