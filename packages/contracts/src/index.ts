@@ -1,6 +1,6 @@
-export { Topics, deadLetterTopic } from './topics';
+export { Topics, contextOfTopic, deadLetterTopic } from './topics';
 export type { Context, Topic } from './topics';
-export { StreamCategories, contextOfCategory, streamId, parseStreamId, InvalidStreamIdError } from './streams';
+export { StreamCategories, contextOfCategory, publishedCategories, streamId, parseStreamId, InvalidStreamIdError } from './streams';
 export type { StreamCategory } from './streams';
 export {
   cloudEventType,

@@ -26,6 +26,17 @@ export const contextOfCategory: Readonly<Record<StreamCategory, Context>> = {
   feedback: 'feedback',
 };
 
+/**
+ * The categories each context publishes on its topic. `nip` stays inside personnel: a reservation stream is
+ * named by a keyed hash of the NIP, which is of no use to a department and is still a pseudonym of it.
+ */
+export const publishedCategories: Readonly<Record<Context, readonly StreamCategory[]>> = {
+  personnel: ['employee', 'unit'],
+  evaluation: ['evaluation'],
+  training: ['programme', 'enrollment'],
+  feedback: ['feedback'],
+};
+
 // Stream names travel into logs, Kafka keys and CloudEvents subjects, so the id must be opaque:
 // a UUID carries no personal data, whereas a NIP encodes a birth date and gender.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

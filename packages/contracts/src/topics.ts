@@ -10,6 +10,13 @@ export const Topics = {
 export type Context = keyof typeof Topics;
 export type Topic = (typeof Topics)[Context];
 
+/** The context that publishes on a topic. @throws RangeError for a topic that is not one of {@link Topics}. */
+export const contextOfTopic = (topic: string): Context => {
+  const context = (Object.keys(Topics) as Context[]).find((name) => Topics[name] === topic);
+  if (context === undefined) throw new RangeError(`unknown topic "${topic}"; known: ${Object.values(Topics).join(', ')}`);
+  return context;
+};
+
 // Kafka's own limits for topic names.
 const TOPIC_PART = /^[a-zA-Z0-9._-]+$/;
 const MAX_TOPIC_LENGTH = 249;

@@ -12,7 +12,7 @@ export interface SubscriptionSource {
 
 /**
  * A catch-up subscription: reads the global log after the stored checkpoint page by page, hands each event
- * to the handler in order, saves the checkpoint after each page (at-least-once), signals when it has caught
+ * (or each page) to the handler in order, saves the checkpoint after each page (at-least-once), signals when it has caught
  * up, then keeps following new commits until stopped.
  */
 export const startSubscription = (source: SubscriptionSource, options: SubscribeOptions): Subscription => {
@@ -28,11 +28,18 @@ export const startSubscription = (source: SubscriptionSource, options: Subscribe
     while (!abort.signal.aborted) {
       const seen = source.changeCounter();
       const page = await source.readPage(position, options.categories, batchSize);
-      for (const event of page) {
-        const handled = options.handle(event);
-        if (handled) await handled;
-        position = event.position;
-        if (abort.signal.aborted) break;
+      if (options.handleBatch) {
+        if (page.length > 0) {
+          await options.handleBatch(page);
+          position = page[page.length - 1]!.position;
+        }
+      } else {
+        for (const event of page) {
+          const handled = options.handle(event);
+          if (handled) await handled;
+          position = event.position;
+          if (abort.signal.aborted) break;
+        }
       }
       if (position !== saved && options.checkpoint) {
         await options.checkpoint.save(position);

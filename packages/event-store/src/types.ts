@@ -69,14 +69,23 @@ export interface CheckpointStore {
   save(position: number): Promise<void>;
 }
 
-export interface SubscribeOptions {
+interface SubscribeCommon {
   /** Resume point; the subscription starts after the loaded position and saves as it goes. */
   checkpoint?: CheckpointStore;
   categories?: readonly string[];
-  handle: (event: RecordedEvent) => void | Promise<void>;
   /** Events read per page while catching up. */
   batchSize?: number;
 }
+
+/**
+ * A subscription hands over events one by one (`handle`) or a page at a time (`handleBatch`, for a relay
+ * that publishes a page in one request). Either way the checkpoint moves only after the handler resolved.
+ */
+export type SubscribeOptions = SubscribeCommon &
+  (
+    | { handle: (event: RecordedEvent) => void | Promise<void>; handleBatch?: never }
+    | { handleBatch: (events: readonly RecordedEvent[]) => Promise<void>; handle?: never }
+  );
 
 export interface Subscription {
   /** Resolves the first time the subscription has processed everything committed before it caught up. */

@@ -1,0 +1,1 @@
+export { openKafkaBus, DeadLetterHeaders, type KafkaBus, type KafkaBusOptions } from './kafkaBus';

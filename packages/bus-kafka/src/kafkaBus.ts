@@ -1,0 +1,242 @@
+import { deliver, describeError, type Bus, type Consumer, type Publisher, type SubscribeOptions } from '@asn/bus';
+import {
+  deadLetterTopic,
+  fromKafkaMessage,
+  InvalidCloudEventError,
+  parseStreamId,
+  toKafkaMessage,
+  type CloudEvent,
+  type Topic,
+} from '@asn/contracts';
+import {
+  Kafka,
+  logLevel as LogLevel,
+  type Admin,
+  type IHeaders,
+  type ISocketFactory,
+  type KafkaMessage,
+  type logCreator,
+  type Producer,
+} from 'kafkajs';
+
+export interface KafkaBusOptions {
+  readonly brokers: readonly string[];
+  /** Names this process to the broker (logs, quotas). */
+  readonly clientId: string;
+  /** Partitions of the topics this bus creates; default 6. Keys (aggregate ids) spread over them. */
+  readonly partitions?: number;
+  /** kafkajs log lines; silent by default (the relay and consumers report what matters). */
+  readonly logCreator?: logCreator;
+  /** For fault tests: how kafkajs opens its TCP connections. */
+  readonly socketFactory?: ISocketFactory;
+  /** Bound on connecting and on each request, so that an outage surfaces as an error, then a retry. */
+  readonly connectionTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+}
+
+export interface KafkaBus extends Bus, Publisher {
+  /** Creates the topics that do not exist yet (with the bus's partition count). */
+  ensureTopics(topics: readonly string[]): Promise<void>;
+}
+
+/** Headers a dead letter carries besides the original message's own. */
+export const DeadLetterHeaders = {
+  reason: 'asn_dlq_reason',
+  errorClass: 'asn_dlq_error_class',
+  group: 'asn_dlq_group',
+  topic: 'asn_dlq_topic',
+  partition: 'asn_dlq_partition',
+  offset: 'asn_dlq_offset',
+} as const;
+
+/** The key must be the aggregate id of the event's stream: else per-aggregate order is not guaranteed. */
+const checkKey = (message: KafkaMessage, event: CloudEvent): void => {
+  if (message.key === null) throw new InvalidCloudEventError('the message has no key (the aggregate id)');
+  const key = message.key.toString();
+  if (key !== parseStreamId(event.subject).id) throw new InvalidCloudEventError('the key is not the aggregate id of ce_subject');
+};
+
+/**
+ * The Kafka engine of the bus. Publishing: an idempotent producer (acks from all in-sync replicas, one
+ * request in flight so that retries cannot reorder), CloudEvents in binary mode, key = aggregate id; a
+ * failed send drops the producer so that the next one starts on fresh connections. Consuming: a consumer
+ * group from the earliest offset that resolves each offset only after the message was handled or
+ * dead-lettered (so only handled offsets are ever committed, also on rebalance); infrastructure failures
+ * are retried in place with backoff, anything else goes to `<topic>.dlq.<group>` with the reason.
+ */
+export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    logLevel: options.logCreator ? LogLevel.INFO : LogLevel.NOTHING,
+    ...(options.logCreator ? { logCreator: options.logCreator } : {}),
+    ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
+    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+    requestTimeout: options.requestTimeoutMs ?? 10_000,
+    retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 5 },
+  });
+  const partitions = options.partitions ?? 6;
+  const known = new Set<string>();
+  let admin: Promise<Admin> | undefined;
+  let producer: Promise<Producer> | undefined;
+  const consumers = new Set<Consumer>();
+
+  const connectedAdmin = (): Promise<Admin> => {
+    admin ??= (async () => {
+      const client = kafka.admin();
+      await client.connect();
+      return client;
+    })().catch((error: unknown) => {
+      admin = undefined;
+      throw error;
+    });
+    return admin;
+  };
+
+  const ensureTopics = async (topics: readonly string[]): Promise<void> => {
+    const missing = topics.filter((topic) => !known.has(topic));
+    if (missing.length === 0) return;
+    const client = await connectedAdmin();
+    await client.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions })) });
+    missing.forEach((topic) => known.add(topic));
+  };
+
+  const connectedProducer = (): Promise<Producer> => {
+    producer ??= (async () => {
+      const created = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await created.connect();
+      return created;
+    })().catch((error: unknown) => {
+      producer = undefined;
+      throw error;
+    });
+    return producer;
+  };
+
+  const send = async (topic: string, messages: { key: Buffer | string | null; value: Buffer | string | null; headers?: IHeaders }[]) => {
+    await ensureTopics([topic]);
+    const client = await connectedProducer();
+    try {
+      await client.send({ topic, acks: -1, messages });
+    } catch (error) {
+      // A producer that failed may hold broken connections or a fenced producer id: start afresh next time.
+      producer = undefined;
+      await client.disconnect().catch(() => undefined);
+      throw error;
+    }
+  };
+
+  const publish = async (topic: Topic, events: readonly CloudEvent[]): Promise<void> => {
+    if (events.length === 0) return;
+    await send(topic, events.map(toKafkaMessage));
+  };
+
+  const subscribe = async (subscription: SubscribeOptions): Promise<Consumer> => {
+    const topics = [...subscription.topics];
+    await ensureTopics(topics);
+    const client = await connectedAdmin();
+    // Where each partition ended when the consumer started: reaching it everywhere is "caught up".
+    const pending = new Map<string, bigint>();
+    for (const topic of topics) {
+      for (const { partition, high, low } of await client.fetchTopicOffsets(topic)) {
+        if (BigInt(high) > BigInt(low)) pending.set(`${topic}:${partition}`, BigInt(high));
+      }
+    }
+    let markCaughtUp!: () => void;
+    const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
+    const passed = (topic: string, partition: number, offset: string): void => {
+      const key = `${topic}:${partition}`;
+      const high = pending.get(key);
+      if (high !== undefined && BigInt(offset) + 1n >= high) pending.delete(key);
+      if (pending.size === 0) markCaughtUp();
+    };
+    if (pending.size === 0) markCaughtUp();
+
+    const abort = new AbortController();
+    const consumer = kafka.consumer({ groupId: subscription.group, allowAutoTopicCreation: false });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+
+    const deadLetter = async (topic: string, partition: number, message: KafkaMessage, errorClass: string, reason: string) => {
+      await send(deadLetterTopic(topic as Topic, subscription.group), [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...message.headers,
+            [DeadLetterHeaders.reason]: reason,
+            [DeadLetterHeaders.errorClass]: errorClass,
+            [DeadLetterHeaders.group]: subscription.group,
+            [DeadLetterHeaders.topic]: topic,
+            [DeadLetterHeaders.partition]: String(partition),
+            [DeadLetterHeaders.offset]: message.offset,
+          },
+        },
+      ]);
+    };
+
+    await consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        for (const message of batch.messages) {
+          if (!payload.isRunning() || payload.isStale() || abort.signal.aborted) break;
+          let event: CloudEvent | undefined;
+          try {
+            event = fromKafkaMessage(message);
+            checkKey(message, event);
+          } catch (error) {
+            const { errorClass, reason } = describeError(error);
+            await deadLetter(batch.topic, batch.partition, message, errorClass, reason);
+          }
+          if (event) {
+            const outcome = await deliver(
+              subscription.handle,
+              event,
+              { group: subscription.group, topic: batch.topic },
+              subscription,
+              abort.signal,
+            );
+            if (outcome.kind === 'dead-letter') {
+              await deadLetter(batch.topic, batch.partition, message, outcome.errorClass, outcome.reason);
+            }
+          }
+          payload.resolveOffset(message.offset);
+          passed(batch.topic, batch.partition, message.offset);
+          await payload.heartbeat();
+        }
+        await payload.commitOffsetsIfNecessary();
+      },
+    });
+
+    const running: Consumer = {
+      caughtUp,
+      pause: () => consumer.pause(topics.map((topic) => ({ topic }))),
+      resume: () => consumer.resume(topics.map((topic) => ({ topic }))),
+      stop: async () => {
+        abort.abort();
+        await consumer.disconnect();
+        consumers.delete(running);
+      },
+    };
+    consumers.add(running);
+    return running;
+  };
+
+  return {
+    publish,
+    subscribe,
+    ensureTopics,
+    close: async () => {
+      await Promise.all([...consumers].map((consumer) => consumer.stop()));
+      const [p, a] = [producer, admin];
+      producer = undefined;
+      admin = undefined;
+      await Promise.all([
+        p?.then((client) => client.disconnect()).catch(() => undefined),
+        a?.then((client) => client.disconnect()).catch(() => undefined),
+      ]);
+    },
+  };
+};

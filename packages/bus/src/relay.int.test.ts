@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { CloudEvent, Topic } from '@asn/contracts';
+import { startRelay, type Relay } from './relay';
+import { events, newStream, tempStore } from './testing/fixtures';
+import type { Publisher } from './types';
+
+/** A publisher that records what it was sent and fails while `down` is true. */
+const recordingPublisher = () => {
+  const sent: CloudEvent[] = [];
+  const state = { down: false, attempts: 0 };
+  const publisher: Publisher = {
+    publish: async (_topic: Topic, batch: readonly CloudEvent[]) => {
+      state.attempts += 1;
+      if (state.down) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      sent.push(...batch);
+    },
+    close: async () => undefined,
+  };
+  return { publisher, sent, state };
+};
+
+const until = async (condition: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> => {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
+describe('the relay (store -> bus)', () => {
+  let fixture: ReturnType<typeof tempStore>;
+  let relays: Relay[];
+  beforeEach(() => {
+    fixture = tempStore();
+    relays = [];
+  });
+  afterEach(async () => {
+    await Promise.all(relays.map((relay) => relay.stop()));
+    await fixture.remove();
+  });
+  const start = (publisher: Publisher, extra: Partial<Parameters<typeof startRelay>[0]> = {}): Relay => {
+    const relay = startRelay({
+      store: fixture.store,
+      checkpoint: fixture.store.checkpoints('relay:personnel'),
+      context: 'personnel',
+      publisher,
+      batchSize: 3,
+      retryDelayMs: 5,
+      maxRetryDelayMs: 20,
+      ...extra,
+    });
+    relays.push(relay);
+    return relay;
+  };
+
+  it("publishes its own categories in log order, and reports no lag once caught up", async () => {
+    const employee = newStream('employee');
+    await fixture.store.appendToStream(employee, events(4));
+    await fixture.store.appendToStream(newStream('feedback'), events(2));
+    await fixture.store.appendToStream(newStream('nip'), events(1));
+    const { publisher, sent } = recordingPublisher();
+    const relay = start(publisher);
+    await relay.caughtUp;
+    expect(sent.map((e) => e.streamrevision)).toEqual([0, 1, 2, 3]);
+    expect(sent.every((e) => e.subject === employee)).toBe(true);
+    const status = await relay.status();
+    expect(status).toMatchObject({ state: 'publishing', lag: 0, lagMs: 0, published: 4, position: 4, head: 7 });
+  });
+
+  it('waits out a broker outage and resumes from the same event, skipping nothing (P7)', async () => {
+    const { publisher, sent, state } = recordingPublisher();
+    state.down = true;
+    const stream = newStream();
+    await fixture.store.appendToStream(stream, events(7));
+    const relay = start(publisher);
+    await until(() => state.attempts >= 3);
+    const during = await relay.status();
+    expect(during).toMatchObject({ state: 'retrying', lag: 7, lastError: 'Error' });
+    expect(sent).toEqual([]);
+    expect(await fixture.store.checkpoints('relay:personnel').load()).toBeUndefined();
+    state.down = false;
+    await until(async () => (await relay.status()).lag === 0);
+    expect(sent.map((e) => e.streamrevision)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect((await relay.status()).state).toBe('publishing');
+  });
+
+  it('publishes a page again when it dies between the ack and the checkpoint: duplicates, never a loss', async () => {
+    const stream = newStream();
+    await fixture.store.appendToStream(stream, events(5));
+    const { publisher, sent } = recordingPublisher();
+    let crashes = 1;
+    const crashing = start(publisher, {
+      afterPublish: () => {
+        if (crashes-- > 0) throw new Error('killed after publish');
+      },
+    });
+    await until(() => sent.length === 3);
+    await crashing.stop();
+    expect(await fixture.store.checkpoints('relay:personnel').load()).toBeUndefined();
+    const restarted = start(publisher);
+    await restarted.caughtUp;
+    await until(async () => (await restarted.status()).lag === 0);
+    expect(sent.map((e) => e.streamrevision)).toEqual([0, 1, 2, 0, 1, 2, 3, 4]);
+    expect(await fixture.store.checkpoints('relay:personnel').load()).toBe(5);
+  });
+});
