@@ -23,6 +23,11 @@ export interface KafkaBusOptions {
   readonly brokers: readonly string[];
   /** Names this process to the broker (logs, quotas). */
   readonly clientId: string;
+  /**
+   * Put before every topic name on the broker (e.g. `tanjungbalai.` on a cluster shared with other tenants,
+   * or a random one per test run); consumers see the contract's topic names without it.
+   */
+  readonly topicPrefix?: string;
   /** Partitions of the topics this bus creates; default 6. Keys (aggregate ids) spread over them. */
   readonly partitions?: number;
   /** kafkajs log lines; silent by default (the relay and consumers report what matters). */
@@ -35,7 +40,7 @@ export interface KafkaBusOptions {
 }
 
 export interface KafkaBus extends Bus, Publisher {
-  /** Creates the topics that do not exist yet (with the bus's partition count). */
+  /** Creates the topics (contract names, prefixed here) that do not exist yet, with the bus's partition count. */
   ensureTopics(topics: readonly string[]): Promise<void>;
 }
 
@@ -76,6 +81,9 @@ export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
     retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 5 },
   });
   const partitions = options.partitions ?? 6;
+  const prefix = options.topicPrefix ?? '';
+  const onBroker = (topic: string): string => `${prefix}${topic}`;
+  const fromBroker = (topic: string): string => topic.slice(prefix.length);
   const known = new Set<string>();
   let admin: Promise<Admin> | undefined;
   let producer: Promise<Producer> | undefined;
@@ -128,11 +136,11 @@ export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
 
   const publish = async (topic: Topic, events: readonly CloudEvent[]): Promise<void> => {
     if (events.length === 0) return;
-    await send(topic, events.map(toKafkaMessage));
+    await send(onBroker(topic), events.map(toKafkaMessage));
   };
 
   const subscribe = async (subscription: SubscribeOptions): Promise<Consumer> => {
-    const topics = [...subscription.topics];
+    const topics = subscription.topics.map(onBroker);
     await ensureTopics(topics);
     const client = await connectedAdmin();
     // Where each partition ended when the consumer started: reaching it everywhere is "caught up".
@@ -158,7 +166,7 @@ export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
     await consumer.subscribe({ topics, fromBeginning: true });
 
     const deadLetter = async (topic: string, partition: number, message: KafkaMessage, errorClass: string, reason: string) => {
-      await send(deadLetterTopic(topic as Topic, subscription.group), [
+      await send(onBroker(deadLetterTopic(fromBroker(topic) as Topic, subscription.group)), [
         {
           key: message.key,
           value: message.value,
@@ -167,7 +175,7 @@ export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
             [DeadLetterHeaders.reason]: reason,
             [DeadLetterHeaders.errorClass]: errorClass,
             [DeadLetterHeaders.group]: subscription.group,
-            [DeadLetterHeaders.topic]: topic,
+            [DeadLetterHeaders.topic]: fromBroker(topic),
             [DeadLetterHeaders.partition]: String(partition),
             [DeadLetterHeaders.offset]: message.offset,
           },
@@ -194,7 +202,7 @@ export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
             const outcome = await deliver(
               subscription.handle,
               event,
-              { group: subscription.group, topic: batch.topic },
+              { group: subscription.group, topic: fromBroker(batch.topic) },
               subscription,
               abort.signal,
             );
@@ -227,7 +235,7 @@ export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
   return {
     publish,
     subscribe,
-    ensureTopics,
+    ensureTopics: (topics) => ensureTopics(topics.map(onBroker)),
     close: async () => {
       await Promise.all([...consumers].map((consumer) => consumer.stop()));
       const [p, a] = [producer, admin];
