@@ -22,7 +22,7 @@ export const parseConfig = <S extends z.ZodType>(schema: S, env: Readonly<Record
     result.error.issues.flatMap((issue) =>
       issue.code === 'unrecognized_keys'
         ? issue.keys.map((key) => ({ key: [...issue.path, key].join('.'), message: 'not a known setting' }))
-        : [{ key: issue.path.map(String).join('.') || '(root)', message: isMissing(env, issue.path) ? 'required' : issue.message }],
+        : [{ key: issue.path.map(String).join('.') || '(root)', message: issue.code !== 'custom' && isMissing(env, issue.path) ? 'required' : issue.message }],
     ),
   );
 };

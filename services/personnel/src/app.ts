@@ -1,3 +1,4 @@
+import type { Relay } from '@asn/bus';
 import type { EventStore } from '@asn/event-store';
 import { createFieldCipher, type SubjectKeyStore } from '@asn/privacy';
 import {
@@ -32,6 +33,8 @@ export interface PersonnelDeps {
   readonly rules: PersonnelRules;
   readonly trustProxyHops?: number;
   readonly now?: () => Date;
+  /** The relay to Kafka (BUS=kafka); absent on the local bus, where the store is the bus. */
+  readonly relay?: Relay;
 }
 
 export const SERVICE = {
@@ -53,6 +56,31 @@ const storeHeadRoute = (store: EventStore) =>
     access: ['auditor', 'operator'],
     responses: { 200: { description: 'The head position; 0 when the store is empty', schema: StoreHead } },
     handler: async () => ({ status: 200, body: { position: await store.headPosition() } satisfies StoreHead }),
+  });
+
+export const RelayStatusBody = z.object({
+  topic: z.string(),
+  state: z.enum(['publishing', 'retrying', 'stopped']),
+  position: z.number().int(),
+  head: z.number().int(),
+  lag: z.number().int().describe('committed events of this service not yet acknowledged by the broker (counted up to 10,000)'),
+  lagMs: z.number().describe('age of the oldest of them in milliseconds; 0 when none waits'),
+  lastCommitToAckMs: z.number().optional(),
+  published: z.number().int(),
+  failedAttempts: z.number().int(),
+  lastError: z.string().optional(),
+});
+
+const relayRoute = (relay: Relay) =>
+  defineRoute({
+    method: 'get',
+    path: '/v1/relay',
+    summary: 'The relay to Kafka: position, lag behind the store, and whether the broker answers',
+    tags: ['operations'],
+    operationId: 'getRelayStatus',
+    access: ['auditor', 'operator'],
+    responses: { 200: { description: 'The relay status', schema: RelayStatusBody } },
+    handler: async () => ({ status: 200, body: RelayStatusBody.parse(await relay.status()) }),
   });
 
 const rulesRoute = (rules: PersonnelRules) =>
@@ -99,6 +127,7 @@ export const createApp = (deps: PersonnelDeps): PersonnelApp => {
       ...auditRoutes(deps.audit),
       rulesRoute(deps.rules),
       storeHeadRoute(deps.store),
+      ...(deps.relay ? [relayRoute(deps.relay)] : []),
     ],
     readiness: [
       {
@@ -113,6 +142,18 @@ export const createApp = (deps: PersonnelDeps): PersonnelApp => {
           await roster.catchUp(1_000);
         },
       },
+      // A broker outage leaves the service ready: commands are safe in the store and the relay catches up
+      // (GET /v1/relay shows the lag). Only a relay that stopped for good makes the service unready.
+      ...(deps.relay
+        ? [
+            {
+              name: 'relay',
+              check: async () => {
+                if ((await deps.relay!.status()).state === 'stopped') throw new Error('the relay stopped');
+              },
+            },
+          ]
+        : []),
     ],
     auth: deps.auth,
     idempotency: deps.idempotency,

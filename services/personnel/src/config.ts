@@ -45,8 +45,30 @@ export const PersonnelConfig = z.object({
    * +30 % requests/s and half the p99 at 512).
    */
   STORE_MMAP_MB: z.coerce.number().int().min(0).max(65_536).default(512),
+  /**
+   * The bus: `local` (the embedded default: other services read this store's file, nothing to publish) or
+   * `kafka` (the relay publishes employee and unit events on asn.personnel.v1).
+   */
+  BUS: z.enum(['local', 'kafka']).default('local'),
+  /** Bootstrap brokers, `host:port` comma-separated; required when BUS=kafka. */
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, 'must be host:port[,host:port…]')
+    .transform((list) => list.split(','))
+    .optional(),
+  /** Put before every topic name on the broker (a cluster shared with other tenants); empty by default. */
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]{0,100}$/, 'letters, digits, ".", "_", "-"').default(''),
+  /** Test fault points, comma-separated (`relay.afterPublish`: exit hard after an ack, before the checkpoint). */
+  FAULT_POINTS: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['relay.afterPublish']))),
   /** How long in-flight requests may take to finish on SIGTERM. */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+}).refine((config) => config.BUS !== 'kafka' || config.KAFKA_BROKERS !== undefined, {
+  path: ['KAFKA_BROKERS'],
+  message: 'required when BUS=kafka',
 });
 export type PersonnelConfig = z.output<typeof PersonnelConfig>;
 

@@ -13,3 +13,17 @@ describe('the personnel configuration', () => {
     }
   });
 });
+
+describe('the bus settings', () => {
+  it('default to the local bus, and take Kafka brokers as a list', () => {
+    expect(loadConfig({})).toMatchObject({ BUS: 'local', KAFKA_TOPIC_PREFIX: '', FAULT_POINTS: [] });
+    expect(loadConfig({ BUS: 'kafka', KAFKA_BROKERS: 'a:9092,b:9092' }).KAFKA_BROKERS).toEqual(['a:9092', 'b:9092']);
+  });
+
+  it('refuse a bad combination at start, naming the key', () => {
+    expect(() => loadConfig({ BUS: 'kafka' })).toThrow('KAFKA_BROKERS: required when BUS=kafka');
+    expect(() => loadConfig({ BUS: 'rabbit' })).toThrow('BUS');
+    expect(() => loadConfig({ BUS: 'kafka', KAFKA_BROKERS: 'no port' })).toThrow('KAFKA_BROKERS');
+    expect(() => loadConfig({ FAULT_POINTS: 'disk.full' })).toThrow('FAULT_POINTS');
+  });
+});

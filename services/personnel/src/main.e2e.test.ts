@@ -1,54 +1,26 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openLocalIssuer, type Role } from '@asn/service-kit';
+import { startServiceProcess, type ServiceProcess } from './testing/serviceProcess';
 
 // The personnel service as operators run it: its own process, real files, SIGKILL and restart.
 
-const ROOT = resolve(__dirname, '..', '..', '..');
 const NIP = '198203142006042002';
 const NAME = "Siti Nur'aini Harahap";
 
-interface Service {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-}
+type Service = ServiceProcess;
 
 let dataDir: string;
 let logs = '';
 
-const startService = async (): Promise<Service> => {
-  const child = spawn(process.execPath, ['--import', 'tsx', join('services', 'personnel', 'src', 'main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', OTEL_SDK_DISABLED: 'true' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const startService = (): Promise<Service> =>
+  startServiceProcess({ DATA_DIR: dataDir }, (line) => {
+    logs += line;
+  }).catch((error: unknown) => {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}:\n${logs}`);
   });
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  child.stderr?.on('data', (chunk: Buffer) => {
-    logs += chunk.toString();
-  });
-  const port = await new Promise<number>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`personnel did not listen within 30 s:\n${logs}`)), 30_000);
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      logs += `${line}\n`;
-      try {
-        const entry = JSON.parse(line) as { msg?: string; port?: number };
-        if (entry.msg === 'listening' && entry.port) {
-          clearTimeout(timer);
-          done(entry.port);
-        }
-      } catch {
-        // not a log line
-      }
-    });
-    void exited.then((code) => fail(new Error(`personnel exited with ${String(code)}:\n${logs}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}`, exited };
-};
 
 let tokens: Record<string, string> = {};
 const call = async (service: Service, method: string, path: string, role: Role, body?: unknown, headers: Record<string, string> = {}) => {

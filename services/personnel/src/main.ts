@@ -2,6 +2,8 @@
 // so everything else is imported dynamically below.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Relay } from '@asn/bus';
+import type { KafkaBus } from '@asn/bus-kafka';
 import { startTelemetry } from '@asn/service-kit/telemetry';
 
 const stopTelemetry = startTelemetry({ serviceName: 'personnel' });
@@ -50,6 +52,25 @@ const main = async (): Promise<void> => {
     jwks,
   });
 
+  // BUS=kafka: the relay publishes this service's categories; on the local bus the store file is the bus.
+  let relay: Relay | undefined;
+  let kafka: KafkaBus | undefined;
+  if (config.BUS === 'kafka' && config.KAFKA_BROKERS) {
+    const { startRelay } = await import('@asn/bus');
+    const { openKafkaBus } = await import('@asn/bus-kafka');
+    kafka = openKafkaBus({ brokers: config.KAFKA_BROKERS, clientId: SERVICE.name, topicPrefix: config.KAFKA_TOPIC_PREFIX });
+    relay = startRelay({
+      store,
+      checkpoint: store.checkpoints(`relay:${SERVICE.name}`),
+      context: 'personnel',
+      publisher: kafka,
+      logger,
+      ...(config.FAULT_POINTS.includes('relay.afterPublish')
+        ? { afterPublish: () => process.kill(process.pid, 'SIGKILL') }
+        : {}),
+    });
+  }
+
   const personnel = createApp({
     store,
     logger,
@@ -60,8 +81,9 @@ const main = async (): Promise<void> => {
     audit,
     rules,
     trustProxyHops: config.TRUST_PROXY_HOPS,
+    ...(relay ? { relay } : {}),
   });
-  logger.info({ rulesVersion: rules.version }, 'personnel rules loaded');
+  logger.info({ rulesVersion: rules.version, bus: config.BUS }, 'personnel rules loaded');
   await kit.serve(personnel.app, {
     port: config.PORT,
     host: config.HOST,
@@ -69,6 +91,8 @@ const main = async (): Promise<void> => {
     drainTimeoutMs: config.SHUTDOWN_DRAIN_MS,
     onShutdown: [
       { name: 'read model', run: () => personnel.stop() },
+      { name: 'relay', run: async () => relay?.stop() },
+      { name: 'bus', run: async () => kafka?.close() },
       { name: 'idempotency store', run: () => idempotency.close() },
       { name: 'audit log', run: () => audit.close() },
       { name: 'key store', run: () => keys.close() },

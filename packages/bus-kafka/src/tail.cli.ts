@@ -1,0 +1,74 @@
+// Follows a topic and prints each event as one JSON line: what a department runs to see what we publish.
+//   pnpm --filter @asn/bus-kafka tail -- asn.personnel.v1 [--brokers host:port,…] [--group name]
+//        [--prefix p] [--max N] [--timeout S]
+// Without --group it reads from the beginning under a throwaway group; with one it resumes where that
+// group left off. A message that is not a valid CloudEvent is reported on stderr with its offset.
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { fromKafkaMessage, Topics } from '@asn/contracts';
+import { Kafka, logLevel } from 'kafkajs';
+
+const usage = 'usage: tail <topic> [--brokers host:port,…] [--group name] [--prefix p] [--max N] [--timeout S]';
+
+const main = async (): Promise<number> => {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      brokers: { type: 'string', default: process.env.KAFKA_BROKERS ?? '' },
+      group: { type: 'string' },
+      prefix: { type: 'string', default: '' },
+      max: { type: 'string' },
+      timeout: { type: 'string' },
+    },
+  });
+  const [topic] = positionals;
+  const brokers = values.brokers.split(',').map((b) => b.trim()).filter(Boolean);
+  const max = values.max === undefined ? Infinity : Number(values.max);
+  const timeoutS = values.timeout === undefined ? Infinity : Number(values.timeout);
+  if (!topic || brokers.length === 0 || !(max > 0) || !(timeoutS > 0)) {
+    process.stderr.write(`${usage}\n  topics: ${Object.values(Topics).join(', ')}; brokers from --brokers or KAFKA_BROKERS\n`);
+    return 64; // EX_USAGE
+  }
+  const kafka = new Kafka({ clientId: 'asn-tail', brokers, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: values.group ?? `asn-tail-${randomUUID()}`, allowAutoTopicCreation: false });
+  let printed = 0;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const timer = Number.isFinite(timeoutS) ? setTimeout(finish, timeoutS * 1_000) : undefined;
+  process.once('SIGINT', finish);
+  process.once('SIGTERM', finish);
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: `${values.prefix}${topic}`, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        if (printed >= max) return;
+        const where = { partition, offset: message.offset, key: message.key?.toString() ?? null };
+        try {
+          const event = fromKafkaMessage(message);
+          process.stdout.write(`${JSON.stringify({ ...where, ...event })}\n`);
+        } catch (error) {
+          process.stderr.write(`${JSON.stringify({ ...where, error: error instanceof Error ? error.message : String(error) })}\n`);
+        }
+        printed += 1;
+        if (printed >= max) finish();
+      },
+    });
+    await finished;
+  } finally {
+    clearTimeout(timer);
+    await consumer.disconnect();
+  }
+  return 0;
+};
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    // kafkajs's own log stays off (it would mix with the JSON lines); its error says what went wrong.
+    const unknownTopic = (error as { type?: unknown }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`tail: ${unknownTopic ? 'the topic does not exist on this broker (nothing published yet?)' : message}\n`);
+    process.exit(1);
+  },
+);
