@@ -132,8 +132,10 @@ fi
 
 # --- 6. wait until the broker really answers ---------------------------------------------------------------
 deadline=$((SECONDS + TIMEOUT))
+# kill -0, not running_pid: right after the fork the child may not have exec'd java yet, and its command
+# line would not name kafka.Kafka (a race that failed first starts now and then).
 until answers; do
-  running_pid >/dev/null || die "broker process exited during startup"
+  kill -0 "$(cat "$PIDFILE" 2>/dev/null)" 2>/dev/null || die "broker process exited during startup"
   ((SECONDS < deadline)) || die "broker did not answer on $BOOTSTRAP within ${TIMEOUT}s (pid $(cat "$PIDFILE" 2>/dev/null)); stop it with $HERE/stop.sh"
   sleep 1
 done
