@@ -13,6 +13,7 @@ const engines = {
   ours: async () => (await import('./ours')).runOurs,
   emmett: async () => (await import('./emmett')).runEmmett,
   http: async () => (await import('./http/run')).runHttp,
+  kafka: async () => (await import('./kafka')).runKafka,
 } as const;
 
 const main = async (): Promise<void> => {

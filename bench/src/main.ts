@@ -6,6 +6,7 @@
  * BENCH_SEED, BENCH_SECONDS (append time cap at scale 1; read caps are twice that; the HTTP loads, 10 s by
  * default), BENCH_TMPDIR, BENCH_OUT, BENCH_ENGINES (comma-separated subset of raw,ours,emmett,http),
  * BENCH_HTTP_EMPLOYEES, BENCH_HTTP_CONNECTIONS, BENCH_HTTP_PROFILE, BENCH_HTTP_MAIN (see docs/benchmarks.md).
+ * The relay line (kafka.ts) runs when KAFKA_BROKERS names a broker.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { cpus } from 'node:os';
 import Database from 'better-sqlite3';
 import { type EngineResult, loadConfig, log, type Measurement, removeDir, type Storage } from './common';
 import { HTTP_OP } from './http/measurement';
+import { RELAY_OP } from './kafka';
 import { buildReport } from './report';
 import { PAYLOAD_BYTES, Workload } from './workload';
 
@@ -35,7 +37,7 @@ const main = async (): Promise<void> => {
   const measurements: Measurement[] = [];
   const storage: Storage[] = [];
   const notes: string[] = [];
-  const engines = (process.env.BENCH_ENGINES ?? 'raw,ours,emmett,http').split(',').map((e) => e.trim());
+  const engines = (process.env.BENCH_ENGINES ?? 'raw,ours,emmett,http,kafka').split(',').map((e) => e.trim());
   const run = async (name: string, fn: () => Promise<EngineResult>): Promise<void> => {
     if (!engines.includes(name)) {
       notes.push(`${name}: skipped (BENCH_ENGINES)`);
@@ -69,6 +71,9 @@ const main = async (): Promise<void> => {
       });
     });
   for (const name of ['raw', 'ours', 'emmett', 'http']) await run(name, () => inChild(name));
+  // The relay line needs a broker: without KAFKA_BROKERS it is reported as not run, not as failed.
+  if (engines.includes('kafka') && !process.env.KAFKA_BROKERS) notes.push('kafka: skipped (no KAFKA_BROKERS; start one with infra/kafka/start.sh)');
+  else await run('kafka', () => inChild('kafka'));
 
   const sqliteVersion = (() => {
     const db = new Database(':memory:');
@@ -79,7 +84,7 @@ const main = async (): Promise<void> => {
     }
   })();
   const cpu = cpus();
-  const storeRan = measurements.some((m) => m.op !== HTTP_OP);
+  const storeRan = measurements.some((m) => m.op !== HTTP_OP && !m.op.startsWith(RELAY_OP));
   const header = [
     `ASN Ledger event-store benchmark — ${new Date().toISOString()}`,
     `seed ${String(cfg.seed)} (BENCH_SEED), scale ${String(cfg.scale)} (BENCH_SCALE), ${String(cpu.length)} × ${cpu[0]?.model.trim() ?? '?'}, Node ${process.version}, SQLite ${sqliteVersion} (better-sqlite3) / 3.44.2 (sqlite3, Emmett)`,
@@ -100,6 +105,11 @@ const main = async (): Promise<void> => {
       'ev/s is events per second over the timed section (event generation excluded, except in the concurrent-appenders row which is wall clock); p50/p99 are per operation (one append, one batch, one stream load).',
       'Ratios compare ev/s with the counterpart row: appends with the raw/Emmett single or 100-event append, replays with the raw full replay and the Emmett consumer, stream loads with stream loads.',
       "Emmett's defaults already are journal_mode=WAL (set on every connection it opens) and synchronous=FULL (its sqlite3 build's default), so nothing was changed; it opens one connection per appendToStream/readStream call.",
+    );
+  }
+  if (measurements.some((m) => m.op === RELAY_OP)) {
+    notes.push(
+      'Relay rows: events committed to the store beforehand, then published until the broker acknowledged the last one (ev/s over that time; p50/p99 per 1,000-event request). The raw row sends the same encoded CloudEvents with a bare kafkajs producer configured alike (idempotent, acks=all, one request in flight), awaiting each request. Commit-to-ack: events committed at 80% of the relay row\'s rate for 10 s while the relay runs; p50/p99 from each commit to the ack of its request.',
     );
   }
   if (measurements.some((m) => m.op === HTTP_OP)) {

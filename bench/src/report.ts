@@ -1,5 +1,6 @@
 import { type EngineName, evPerSec, type Measurement, percentile, type Storage } from './common';
 import { HTTP_OP, isHttpMeasurement } from './http/measurement';
+import { RELAY_LAG_OP, RELAY_OP } from './kafka';
 
 /** The raw / Emmett row each operation is compared with (ratios are always of ev/s: higher is better). */
 const RAW_COUNTERPART: Record<string, string> = {
@@ -11,6 +12,7 @@ const RAW_COUNTERPART: Record<string, string> = {
   'replay.subscribe': 'replay',
   'stream.load': 'stream.load',
   [HTTP_OP]: HTTP_OP,
+  [RELAY_OP]: RELAY_OP,
 };
 const EMMETT_COUNTERPART: Record<string, string> = {
   'append.single': 'append.single',
@@ -21,7 +23,7 @@ const EMMETT_COUNTERPART: Record<string, string> = {
   'replay.subscribe': 'replay.subscribe',
   'stream.load': 'stream.load',
 };
-const OP_ORDER = ['append.single', 'append.concurrent', 'append.batch100', 'load', 'replay', 'replay.subscribe', 'stream.load', HTTP_OP];
+const OP_ORDER = ['append.single', 'append.concurrent', 'append.batch100', 'load', 'replay', 'replay.subscribe', 'stream.load', HTTP_OP, RELAY_OP, RELAY_LAG_OP];
 const ENGINE_ORDER: EngineName[] = ['raw', 'ours', 'emmett'];
 const ENGINE_LABEL: Record<EngineName, string> = { raw: 'raw better-sqlite3', ours: 'ours (event-store-sqlite)', emmett: 'Emmett 0.38.5' };
 /** The HTTP line compares two servers, not two engines: its rows name them. */
@@ -29,7 +31,11 @@ const HTTP_ENGINE_LABEL: Partial<Record<EngineName, string>> = {
   raw: 'baseline: express+zod+SQLite (NORMAL)',
   ours: 'personnel service (FULL)',
 };
-const engineLabel = (m: Measurement): string => (m.op === HTTP_OP ? HTTP_ENGINE_LABEL[m.engine] : undefined) ?? ENGINE_LABEL[m.engine];
+/** The relay line compares the relay with a bare producer on the same broker. */
+const RELAY_ENGINE_LABEL: Partial<Record<EngineName, string>> = { raw: 'raw kafkajs producer', ours: 'relay (store → Kafka)' };
+const engineLabel = (m: Measurement): string =>
+  (m.op === HTTP_OP ? HTTP_ENGINE_LABEL[m.engine] : m.op.startsWith(RELAY_OP) ? RELAY_ENGINE_LABEL[m.engine] : undefined) ??
+  ENGINE_LABEL[m.engine];
 const SYNCHRONOUS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
 
 const fmtRate = (v: number): string => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1));
@@ -176,6 +182,19 @@ export const buildReport = (
       ? { name: 'storage per event', measured: 'not measured', target: '≤ 700 bytes', status: 'n/a' }
       : { name: 'storage per event', measured: `${perEvent.toFixed(0)} bytes`, target: '≤ 700 bytes', status: perEvent <= 700 ? 'PASS' : 'GAP' },
     ...httpGoals(find('ours', HTTP_OP), find('raw', HTTP_OP)),
+    ratioGoal('relay to Kafka', rate('ours', RELAY_OP), rate('raw', RELAY_OP), 0.8, 'raw kafkajs producer'),
+    ((relay) =>
+      relay === undefined
+        ? { name: 'relay throughput', measured: 'not measured', target: '≥ 10,000 ev/s', status: 'n/a' as const }
+        : { name: 'relay throughput', measured: `${fmtRate(relay)} ev/s`, target: '≥ 10,000 ev/s', status: relay >= 10_000 ? ('PASS' as const) : ('GAP' as const) })(
+      rate('ours', RELAY_OP),
+    ),
+    ((lag) =>
+      lag === undefined
+        ? { name: 'relay commit-to-ack p99 at 80% of peak', measured: 'not measured', target: '≤ 500 ms', status: 'n/a' as const }
+        : { name: 'relay commit-to-ack p99 at 80% of peak', measured: `${fmtMs(lag)} ms`, target: '≤ 500 ms', status: lag <= 500 ? ('PASS' as const) : ('GAP' as const) })(
+      percentile(find('ours', RELAY_LAG_OP)?.latencies ?? [], 99),
+    ),
   ];
   const shownGoals = options.hideUnmeasured ? goals.filter((g) => g.status !== 'n/a') : goals;
   const goalTable = table(

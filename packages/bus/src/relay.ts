@@ -1,4 +1,4 @@
-import { publishedCategories, toCloudEvent, Topics, type Context } from '@asn/contracts';
+import { publishedCategories, toCloudEvent, Topics, type CloudEvent, type Context } from '@asn/contracts';
 import type { CheckpointStore, EventStore, RecordedEvent } from '@asn/event-store';
 import { describeError, sleep } from './deliver';
 import type { Publisher } from './types';
@@ -76,8 +76,7 @@ export const startRelay = (options: RelayOptions): Relay => {
   let lastError: string | undefined;
   let lastCommitToAckMs: number | undefined;
 
-  const publishPage = async (events: readonly RecordedEvent[]): Promise<void> => {
-    const cloudEvents = events.map(toCloudEvent);
+  const publishPage = async (events: readonly RecordedEvent[], cloudEvents: readonly CloudEvent[]): Promise<void> => {
     let delay = options.retryDelayMs ?? 200;
     for (;;) {
       try {
@@ -101,6 +100,18 @@ export const startRelay = (options: RelayOptions): Relay => {
     lastCommitToAckMs = now() - last.recordedAt.getTime();
     position = last.position;
     published += events.length;
+    await options.checkpoint.save(last.position);
+  };
+
+  // One page in flight: page n+1 is read and encoded while page n waits for its ack, and is sent only after
+  // that ack and checkpoint, so pages reach the broker in log order and the checkpoint never runs ahead.
+  let inflight: Promise<void> = Promise.resolve();
+  const handleBatch = async (events: readonly RecordedEvent[]): Promise<void> => {
+    const cloudEvents = events.map(toCloudEvent);
+    await inflight;
+    inflight = publishPage(events, cloudEvents);
+    // Awaited by the next page or by stop(); this branch only keeps an idle relay's failure from going unhandled.
+    inflight.catch(() => undefined);
   };
 
   const subscription = options.store.subscribe({
@@ -109,18 +120,19 @@ export const startRelay = (options: RelayOptions): Relay => {
         position = (await options.checkpoint.load()) ?? 0;
         return position;
       },
-      save: (at) => options.checkpoint.save(at),
+      // The relay saves its checkpoint itself, after each ack (publishPage).
+      save: async () => undefined,
     },
     categories,
     batchSize: options.batchSize ?? 1_000,
-    handleBatch: publishPage,
+    handleBatch,
   });
   subscription.done.catch((error: unknown) => {
     if (!abort.signal.aborted) options.logger?.warn({ topic, ...describeError(error) }, 'relay: stopped by an error');
   });
 
   return {
-    caughtUp: subscription.caughtUp,
+    caughtUp: subscription.caughtUp.then(() => inflight).catch(() => undefined),
     status: async () => {
       const head = await options.store.headPosition();
       let lag = 0;
@@ -146,6 +158,7 @@ export const startRelay = (options: RelayOptions): Relay => {
       abort.abort();
       state = 'stopped';
       await subscription.stop();
+      await inflight.catch(() => undefined);
     },
   };
 };
