@@ -84,7 +84,7 @@ describeWithInfra('kafka', (getInfra) => {
       await consumer.caughtUp;
       for (const stream of streams) expect(appliedOf(stream)).toEqual([...Array(20).keys()]);
       const onTopic = await readTopic(getInfra().brokers, `${prefix}${Topics.personnel}`, 40);
-      const first = onTopic.find((m) => m.headers?.ce_subject?.toString() === streams[0] && m.headers.ce_streamrevision?.toString() === '0');
+      const first = onTopic.find((m) => m.headers?.ce_subject?.toString() === streams[0] && m.headers?.ce_streamrevision?.toString() === '0');
       expect(first?.key?.toString()).toBe(streams[0]!.slice('employee-'.length));
       expect(first?.headers?.['content-type']?.toString()).toBe('application/json');
       expect(first?.headers?.ce_type?.toString()).toBe('asn.personnel.Noted.v1');
