@@ -1,1 +1,3 @@
-export { openKafkaBus, DeadLetterHeaders, type KafkaBus, type KafkaBusOptions } from './kafkaBus';
+export { openKafkaBus, type KafkaBus, type KafkaBusOptions } from './kafkaBus';
+// Where a department finds the dead-letter header names too.
+export { DeadLetterHeaders } from '@asn/contracts';

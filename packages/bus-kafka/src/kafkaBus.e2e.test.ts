@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openSqliteInbox, startRelay, withInbox, type Consumer } from '@asn/bus';
-import { deadLetterTopic, streamId, toCloudEvent, toKafkaMessage, Topics, type CloudEvent } from '@asn/contracts';
+import { DeadLetterHeaders, deadLetterTopic, streamId, toCloudEvent, toKafkaMessage, Topics, type CloudEvent } from '@asn/contracts';
 import { newId, type NewEvent } from '@asn/event-store';
 import { openSqliteEventStore, type SqliteEventStore } from '@asn/event-store-sqlite';
 import { describeWithInfra } from '@asn/testing';
 import Database from 'better-sqlite3';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
-import { DeadLetterHeaders, openKafkaBus, type KafkaBus } from './kafkaBus';
+import { openKafkaBus, type KafkaBus } from './kafkaBus';
 
 const until = async (what: string, condition: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> => {
   const deadline = Date.now() + ms;

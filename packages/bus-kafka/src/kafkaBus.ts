@@ -1,5 +1,6 @@
 import { deliver, describeError, type Bus, type Consumer, type Publisher, type SubscribeOptions } from '@asn/bus';
 import {
+  DeadLetterHeaders,
   deadLetterTopic,
   fromKafkaMessage,
   InvalidCloudEventError,
@@ -43,16 +44,6 @@ export interface KafkaBus extends Bus, Publisher {
   /** Creates the topics (contract names, prefixed here) that do not exist yet, with the bus's partition count. */
   ensureTopics(topics: readonly string[]): Promise<void>;
 }
-
-/** Headers a dead letter carries besides the original message's own. */
-export const DeadLetterHeaders = {
-  reason: 'asn_dlq_reason',
-  errorClass: 'asn_dlq_error_class',
-  group: 'asn_dlq_group',
-  topic: 'asn_dlq_topic',
-  partition: 'asn_dlq_partition',
-  offset: 'asn_dlq_offset',
-} as const;
 
 /** The key must be the aggregate id of the event's stream: else per-aggregate order is not guaranteed. */
 const checkKey = (message: KafkaMessage, event: CloudEvent): void => {
@@ -192,8 +183,9 @@ export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
           if (!payload.isRunning() || payload.isStale() || abort.signal.aborted) break;
           let event: CloudEvent | undefined;
           try {
-            event = fromKafkaMessage(message);
-            checkKey(message, event);
+            const decoded = fromKafkaMessage(message);
+            checkKey(message, decoded);
+            event = decoded;
           } catch (error) {
             const { errorClass, reason } = describeError(error);
             await deadLetter(batch.topic, batch.partition, message, errorClass, reason);

@@ -1,14 +1,18 @@
 // Follows a topic and prints each event as one JSON line: what a department runs to see what we publish.
-//   pnpm --filter @asn/bus-kafka tail -- asn.personnel.v1 [--brokers host:port,…] [--group name]
-//        [--prefix p] [--max N] [--timeout S]
-// Without --group it reads from the beginning under a throwaway group; with one it resumes where that
-// group left off. A message that is not a valid CloudEvent is reported on stderr with its offset.
+//   ./ledger tail asn.personnel.v1 [--brokers host:port,…] [--group name] [--prefix p] [--max N] [--timeout S]
+//   ./ledger tail asn.personnel.v1 --data-dir ./data        (the embedded default: no broker)
+// With brokers (--brokers or KAFKA_BROKERS): without --group it reads from the beginning under a throwaway
+// group; with one it resumes where that group left off; a message that is not a valid CloudEvent is
+// reported on stderr with its offset. Without brokers it follows the local bus, the store file in
+// --data-dir (read-only), printing the same CloudEvents the relay would publish.
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { fromKafkaMessage, Topics } from '@asn/contracts';
+import { join } from 'node:path';
+import { contextOfTopic, fromKafkaMessage, publishedCategories, toCloudEvent, Topics } from '@asn/contracts';
+import { openSqliteEventStore } from '@asn/event-store-sqlite';
 import { Kafka, logLevel } from 'kafkajs';
 
-const usage = 'usage: tail <topic> [--brokers host:port,…] [--group name] [--prefix p] [--max N] [--timeout S]';
+const usage = 'usage: tail <topic> [--brokers host:port,… | --data-dir DIR] [--group name] [--prefix p] [--max N] [--timeout S]';
 
 const main = async (): Promise<number> => {
   const { values, positionals } = parseArgs({
@@ -19,15 +23,39 @@ const main = async (): Promise<number> => {
       prefix: { type: 'string', default: '' },
       max: { type: 'string' },
       timeout: { type: 'string' },
+      'data-dir': { type: 'string', default: process.env.DATA_DIR ?? './data' },
     },
   });
   const [topic] = positionals;
   const brokers = values.brokers.split(',').map((b) => b.trim()).filter(Boolean);
   const max = values.max === undefined ? Infinity : Number(values.max);
   const timeoutS = values.timeout === undefined ? Infinity : Number(values.timeout);
-  if (!topic || brokers.length === 0 || !(max > 0) || !(timeoutS > 0)) {
+  if (!topic || !(Object.values(Topics) as string[]).includes(topic) || !(max > 0) || !(timeoutS > 0)) {
     process.stderr.write(`${usage}\n  topics: ${Object.values(Topics).join(', ')}; brokers from --brokers or KAFKA_BROKERS\n`);
     return 64; // EX_USAGE
+  }
+  let finishLocal!: () => void;
+  if (brokers.length === 0) {
+    const store = openSqliteEventStore({ path: join(values['data-dir'], 'asn.db'), readonly: true });
+    let printed = 0;
+    const finished = new Promise<void>((resolve) => (finishLocal = resolve));
+    const subscription = store.subscribe({
+      categories: publishedCategories[contextOfTopic(topic)],
+      handle: (event) => {
+        if (printed >= max) return;
+        process.stdout.write(`${JSON.stringify({ key: event.stream.slice(event.stream.indexOf('-') + 1), ...toCloudEvent(event) })}\n`);
+        printed += 1;
+        if (printed >= max) finishLocal();
+      },
+    });
+    const timer = Number.isFinite(timeoutS) ? setTimeout(finishLocal, timeoutS * 1_000) : undefined;
+    process.once('SIGINT', finishLocal);
+    process.once('SIGTERM', finishLocal);
+    await Promise.race([finished, subscription.done]);
+    clearTimeout(timer);
+    await subscription.stop();
+    await store.close();
+    return 0;
   }
   const kafka = new Kafka({ clientId: 'asn-tail', brokers, logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: values.group ?? `asn-tail-${randomUUID()}`, allowAutoTopicCreation: false });

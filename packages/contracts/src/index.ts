@@ -1,4 +1,4 @@
-export { Topics, contextOfTopic, deadLetterTopic } from './topics';
+export { Topics, contextOfTopic, deadLetterTopic, DeadLetterHeaders } from './topics';
 export type { Context, Topic } from './topics';
 export { StreamCategories, contextOfCategory, publishedCategories, streamId, parseStreamId, InvalidStreamIdError } from './streams';
 export type { StreamCategory } from './streams';
@@ -70,3 +70,4 @@ export {
 } from './personnel/events';
 export type { DecidedEventType, DecisionKind, EmployeeEventData, UnitEventData } from './personnel/events';
 export { SealedValue } from './sealed';
+export { generateAsyncApi } from './asyncapi';

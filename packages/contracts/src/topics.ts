@@ -35,3 +35,13 @@ export const deadLetterTopic = (topic: Topic, consumerGroup: string): string => 
   if (name.length > MAX_TOPIC_LENGTH) throw new RangeError(`topic name longer than ${MAX_TOPIC_LENGTH}`);
   return name;
 };
+
+/** Headers a dead letter carries besides the original message's own key, value and headers. */
+export const DeadLetterHeaders = {
+  reason: 'asn_dlq_reason',
+  errorClass: 'asn_dlq_error_class',
+  group: 'asn_dlq_group',
+  topic: 'asn_dlq_topic',
+  partition: 'asn_dlq_partition',
+  offset: 'asn_dlq_offset',
+} as const;
