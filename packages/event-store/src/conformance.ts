@@ -284,6 +284,33 @@ export const describeEventStoreConformance = (
         expect(checkpoint.value).toBe(resumed[3]!.position);
       });
 
+      it('hands over whole pages to a batch handler and moves the checkpoint only after it resolved', async () => {
+        const stream = aStream();
+        await store.appendToStream(stream, events(5));
+        const checkpoint = memoryCheckpoint();
+        const pages: number[][] = [];
+        const lastPositions: number[] = [];
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        const sub = store.subscribe({
+          checkpoint,
+          batchSize: 2,
+          handleBatch: async (page) => {
+            pages.push(page.map((e) => e.revision));
+            lastPositions.push(page.at(-1)!.position);
+            if (pages.length === 2) await held;
+          },
+        });
+        await waitFor(() => pages.length === 2);
+        // The second page is in the handler: the checkpoint is at the end of the first page, not beyond.
+        expect(checkpoint.value).toBe(lastPositions[0]);
+        release();
+        await sub.caughtUp;
+        await sub.stop();
+        expect(pages).toEqual([[0, 1], [2, 3], [4]]);
+        expect(checkpoint.value).toBe(lastPositions[2]);
+      });
+
       it('follows only the categories asked for', async () => {
         const seen: string[] = [];
         const sub = store.subscribe({ categories: ['feedback'], handle: (e) => void seen.push(e.stream) });
