@@ -152,6 +152,57 @@ describeWithInfra('kafka', (getInfra) => {
       await producer.disconnect();
     }
   });
+
+  it('survives rebalances: a second member joins and the first leaves mid-stream, yet every event is applied once and in order', async () => {
+    const streams = Array.from({ length: 12 }, () => streamId('employee', newId()));
+    for (const stream of streams) await store.appendToStream(stream, noted(15));
+    const relay = startRelay({ store, checkpoint: store.checkpoints('relay'), context: 'personnel', publisher: bus });
+    await relay.caughtUp;
+    await until('relay acknowledged', async () => (await relay.status()).lag === 0);
+    await relay.stop();
+    // One read model, two replicas of the consumer: each with its own connection, as two processes would.
+    const file = join(dir, 'planning.db');
+    const [a, b] = [new Database(file), new Database(file)];
+    a.exec('CREATE TABLE IF NOT EXISTS applied (stream TEXT NOT NULL, revision INTEGER NOT NULL) STRICT');
+    const member = (db: Database.Database) => {
+      const inbox = openSqliteInbox(db, 'planning');
+      const insert = db.prepare('INSERT INTO applied (stream, revision) VALUES (?, ?)');
+      return bus.subscribe({
+        group: 'planning',
+        topics: [Topics.personnel],
+        handle: async (event) => {
+          await new Promise((resolve) => setTimeout(resolve, 60)); // slow enough for both rebalances to land mid-stream
+          inbox.apply(event, () => void insert.run(event.subject, event.streamrevision));
+        },
+      });
+    };
+    const ours = new Set(streams);
+    const applied = () => a.prepare<[], { stream: string; revision: number }>('SELECT stream, revision FROM applied ORDER BY rowid').all().filter((row) => ours.has(row.stream));
+    const first = await member(a);
+    let second: Consumer | undefined;
+    try {
+      await until('the first member applied some', () => applied().length >= 10);
+      second = await member(b);
+      const atJoin = applied().length;
+      await until('both members applied more', () => applied().length >= atJoin + 20, 60_000);
+      await first.stop();
+      const atLeave = applied().length;
+      await until('the second member applied the rest', () => applied().length >= 180, 90_000);
+      // Both rebalances happened with work left, or the test would prove nothing.
+      expect(atJoin).toBeLessThan(180);
+      expect(atLeave).toBeLessThan(180);
+      const rows = applied();
+      expect(rows).toHaveLength(180);
+      for (const stream of streams) {
+        expect(rows.filter((row) => row.stream === stream).map((row) => row.revision)).toEqual([...Array(15).keys()]);
+      }
+    } finally {
+      await first.stop().catch(() => undefined);
+      await second?.stop();
+      a.close();
+      b.close();
+    }
+  }, 240_000);
 });
 
 describe('the Kafka bus without a broker', () => {
