@@ -3,7 +3,8 @@
 //   ./ledger tail asn.personnel.v1 --data-dir ./data        (the embedded default: no broker)
 // With brokers (--brokers or KAFKA_BROKERS): without --group it reads from the beginning under a throwaway
 // group; with one it resumes where that group left off; a message that is not a valid CloudEvent is
-// reported on stderr with its offset. Without brokers it follows the local bus, the store file in
+// reported on stderr with its offset. A dead-letter topic (`asn.personnel.v1.dlq.<group>`) prints each
+// message raw with its headers (the asn_dlq_* reason among them). Without brokers it follows the local bus, the store file in
 // --data-dir (read-only), printing the same CloudEvents the relay would publish.
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -30,11 +31,17 @@ const main = async (): Promise<number> => {
   const brokers = values.brokers.split(',').map((b) => b.trim()).filter(Boolean);
   const max = values.max === undefined ? Infinity : Number(values.max);
   const timeoutS = values.timeout === undefined ? Infinity : Number(values.timeout);
-  if (!topic || !(Object.values(Topics) as string[]).includes(topic) || !(max > 0) || !(timeoutS > 0)) {
+  // A dead-letter topic (`<topic>.dlq.<group>`) is tailed too: its messages print raw, with their reason.
+  const deadLetters = topic !== undefined && /^asn\.[a-z]+\.v1\.dlq\.[a-zA-Z0-9._-]+$/.test(topic);
+  if (!topic || (!deadLetters && !(Object.values(Topics) as string[]).includes(topic)) || !(max > 0) || !(timeoutS > 0)) {
     process.stderr.write(`${usage}\n  topics: ${Object.values(Topics).join(', ')}; brokers from --brokers or KAFKA_BROKERS\n`);
     return 64; // EX_USAGE
   }
   let finishLocal!: () => void;
+  if (brokers.length === 0 && deadLetters) {
+    process.stderr.write('tail: dead letters of the local bus are in the bus_dead_letters table of the store file\n');
+    return 64;
+  }
   if (brokers.length === 0) {
     const store = openSqliteEventStore({ path: join(values['data-dir'], 'asn.db'), readonly: true });
     let printed = 0;
@@ -73,6 +80,13 @@ const main = async (): Promise<number> => {
         if (printed >= max) return;
         const where = { partition, offset: message.offset, key: message.key?.toString() ?? null };
         try {
+          if (deadLetters) {
+            const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]));
+            process.stdout.write(`${JSON.stringify({ ...where, headers, value: message.value?.toString() ?? null })}\n`);
+            printed += 1;
+            if (printed >= max) finish();
+            return;
+          }
           const event = fromKafkaMessage(message);
           process.stdout.write(`${JSON.stringify({ ...where, ...event })}\n`);
         } catch (error) {
