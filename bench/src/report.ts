@@ -1,6 +1,6 @@
 import { type EngineName, evPerSec, type Measurement, percentile, type Storage } from './common';
 import { HTTP_OP, isHttpMeasurement } from './http/measurement';
-import { RELAY_LAG_OP, RELAY_OP } from './kafka';
+import { RELAY_LAG_OP, RELAY_OP, RELAY_THREAD_LAG_OP } from './kafka';
 
 /** The raw / Emmett row each operation is compared with (ratios are always of ev/s: higher is better). */
 const RAW_COUNTERPART: Record<string, string> = {
@@ -23,7 +23,7 @@ const EMMETT_COUNTERPART: Record<string, string> = {
   'replay.subscribe': 'replay.subscribe',
   'stream.load': 'stream.load',
 };
-const OP_ORDER = ['append.single', 'append.concurrent', 'append.batch100', 'load', 'replay', 'replay.subscribe', 'stream.load', HTTP_OP, RELAY_OP, RELAY_LAG_OP];
+const OP_ORDER = ['append.single', 'append.concurrent', 'append.batch100', 'load', 'replay', 'replay.subscribe', 'stream.load', HTTP_OP, RELAY_OP, RELAY_LAG_OP, RELAY_THREAD_LAG_OP];
 const ENGINE_ORDER: EngineName[] = ['raw', 'ours', 'emmett'];
 const ENGINE_LABEL: Record<EngineName, string> = { raw: 'raw better-sqlite3', ours: 'ours (event-store-sqlite)', emmett: 'Emmett 0.38.5' };
 /** The HTTP line compares two servers, not two engines: its rows name them. */
@@ -189,12 +189,17 @@ export const buildReport = (
         : { name: 'relay throughput', measured: `${fmtRate(relay)} ev/s`, target: '≥ 10,000 ev/s', status: relay >= 10_000 ? ('PASS' as const) : ('GAP' as const) })(
       rate('ours', RELAY_OP),
     ),
-    ((lag) =>
-      lag === undefined
-        ? { name: 'relay commit-to-ack p99 at 80% of peak', measured: 'not measured', target: '≤ 500 ms', status: 'n/a' as const }
-        : { name: 'relay commit-to-ack p99 at 80% of peak', measured: `${fmtMs(lag)} ms`, target: '≤ 500 ms', status: lag <= 500 ? ('PASS' as const) : ('GAP' as const) })(
-      percentile(find('ours', RELAY_LAG_OP)?.latencies ?? [], 99),
-    ),
+    ...(
+      [
+        ['relay commit-to-ack p99 at 80% of peak (main thread)', RELAY_LAG_OP],
+        ['relay commit-to-ack p99 at 80% of peak (worker thread)', RELAY_THREAD_LAG_OP],
+      ] as const
+    ).map(([name, op]): Goal => {
+      const lag = percentile(find('ours', op)?.latencies ?? [], 99);
+      return lag === undefined
+        ? { name, measured: 'not measured', target: '≤ 500 ms', status: 'n/a' }
+        : { name, measured: `${fmtMs(lag)} ms`, target: '≤ 500 ms', status: lag <= 500 ? 'PASS' : 'GAP' };
+    }),
   ];
   const shownGoals = options.hideUnmeasured ? goals.filter((g) => g.status !== 'n/a') : goals;
   const goalTable = table(

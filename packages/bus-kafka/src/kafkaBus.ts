@@ -1,4 +1,4 @@
-import { deliver, describeError, type Bus, type Consumer, type Publisher, type SubscribeOptions } from '@asn/bus';
+import { deliver, describeError, type Bus, type Consumer, type EncodedBatch, type Publisher, type SubscribeOptions } from '@asn/bus';
 import {
   DeadLetterHeaders,
   deadLetterTopic,
@@ -7,6 +7,7 @@ import {
   parseStreamId,
   toKafkaMessage,
   type CloudEvent,
+  type CloudEventKafkaMessage,
   type Topic,
 } from '@asn/contracts';
 import {
@@ -125,9 +126,11 @@ export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
     }
   };
 
-  const publish = async (topic: Topic, events: readonly CloudEvent[]): Promise<void> => {
-    if (events.length === 0) return;
-    await send(onBroker(topic), events.map(toKafkaMessage));
+  type KafkaBatch = EncodedBatch & { messages: CloudEventKafkaMessage[] };
+  const encode = (topic: Topic, events: readonly CloudEvent[]): KafkaBatch => ({ topic, size: events.length, messages: events.map(toKafkaMessage) });
+  const sendBatch = async (batch: EncodedBatch): Promise<void> => {
+    const { topic, messages } = batch as KafkaBatch;
+    if (messages.length > 0) await send(onBroker(topic), messages);
   };
 
   const subscribe = async (subscription: SubscribeOptions): Promise<Consumer> => {
@@ -225,7 +228,9 @@ export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
   };
 
   return {
-    publish,
+    encode,
+    send: sendBatch,
+    publish: (topic, events) => sendBatch(encode(topic, events)),
     subscribe,
     ensureTopics: (topics) => ensureTopics(topics.map(onBroker)),
     close: async () => {

@@ -1,4 +1,4 @@
-export type { Bus, Consumer, DeadLetter, DeliveryContext, Handler, Publisher, SubscribeOptions } from './types';
+export type { Bus, Consumer, DeadLetter, DeliveryContext, EncodedBatch, Handler, Publisher, SubscribeOptions } from './types';
 export { TransientError, isTransient } from './types';
 export { deliver, describeError, DeliveryAbortedError, sleep, type DeliveryOutcome, type DeliveryPolicy } from './deliver';
 export { openSqliteInbox, withInbox, OutOfOrderError, ConflictingEventError, type Inbox, type InboxOutcome } from './inbox';

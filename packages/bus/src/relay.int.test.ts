@@ -2,20 +2,20 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { CloudEvent, Topic } from '@asn/contracts';
 import { startRelay, type Relay } from './relay';
 import { events, newStream, tempStore } from './testing/fixtures';
-import type { Publisher } from './types';
+import type { EncodedBatch, Publisher } from './types';
 
 /** A publisher that records what it was sent and fails while `down` is true. */
 const recordingPublisher = () => {
   const sent: CloudEvent[] = [];
   const state = { down: false, attempts: 0 };
-  const publisher: Publisher = {
-    publish: async (_topic: Topic, batch: readonly CloudEvent[]) => {
-      state.attempts += 1;
-      if (state.down) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-      sent.push(...batch);
-    },
-    close: async () => undefined,
+  type Batch = EncodedBatch & { events: readonly CloudEvent[] };
+  const send = async (batch: EncodedBatch): Promise<void> => {
+    state.attempts += 1;
+    if (state.down) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    sent.push(...(batch as Batch).events);
   };
+  const encode = (topic: Topic, events: readonly CloudEvent[]): Batch => ({ topic, size: events.length, events });
+  const publisher: Publisher = { encode, send, publish: (topic, events) => send(encode(topic, events)), close: async () => undefined };
   return { publisher, sent, state };
 };
 

@@ -1,7 +1,7 @@
-import { publishedCategories, toCloudEvent, Topics, type CloudEvent, type Context } from '@asn/contracts';
+import { publishedCategories, toCloudEvent, Topics, type Context } from '@asn/contracts';
 import type { CheckpointStore, EventStore, RecordedEvent } from '@asn/event-store';
 import { describeError, sleep } from './deliver';
-import type { Publisher } from './types';
+import type { EncodedBatch, Publisher } from './types';
 
 export interface RelayLogger {
   info(fields: object, message: string): void;
@@ -76,11 +76,11 @@ export const startRelay = (options: RelayOptions): Relay => {
   let lastError: string | undefined;
   let lastCommitToAckMs: number | undefined;
 
-  const publishPage = async (events: readonly RecordedEvent[], cloudEvents: readonly CloudEvent[]): Promise<void> => {
+  const publishPage = async (events: readonly RecordedEvent[], batch: EncodedBatch): Promise<void> => {
     let delay = options.retryDelayMs ?? 200;
     for (;;) {
       try {
-        await options.publisher.publish(topic, cloudEvents);
+        await options.publisher.send(batch);
         break;
       } catch (error) {
         if (abort.signal.aborted) throw error;
@@ -107,9 +107,9 @@ export const startRelay = (options: RelayOptions): Relay => {
   // that ack and checkpoint, so pages reach the broker in log order and the checkpoint never runs ahead.
   let inflight: Promise<void> = Promise.resolve();
   const handleBatch = async (events: readonly RecordedEvent[]): Promise<void> => {
-    const cloudEvents = events.map(toCloudEvent);
+    const batch = options.publisher.encode(topic, events.map(toCloudEvent));
     await inflight;
-    inflight = publishPage(events, cloudEvents);
+    inflight = publishPage(events, batch);
     // Awaited by the next page or by stop(); this branch only keeps an idle relay's failure from going unhandled.
     inflight.catch(() => undefined);
   };

@@ -1,10 +1,20 @@
 import type { CloudEvent, Topic } from '@asn/contracts';
 
+/** A batch of events encoded for the wire by {@link Publisher.encode}, not sent yet. */
+export interface EncodedBatch {
+  readonly topic: Topic;
+  readonly size: number;
+}
+
 /**
- * Sends CloudEvents to a topic. `publish` resolves only once the bus acknowledged every event (for Kafka:
- * written to all in-sync replicas), so a caller may then move its checkpoint.
+ * Sends CloudEvents to a topic. Sending resolves only once the bus acknowledged every event (for Kafka:
+ * written to all in-sync replicas), so a caller may then move its checkpoint. Encoding is a step of its own
+ * so that a relay can encode the next page while the previous one waits for its acknowledgement.
  */
 export interface Publisher {
+  encode(topic: Topic, events: readonly CloudEvent[]): EncodedBatch;
+  send(batch: EncodedBatch): Promise<void>;
+  /** `send(encode(topic, events))`. */
   publish(topic: Topic, events: readonly CloudEvent[]): Promise<void>;
   close(): Promise<void>;
 }

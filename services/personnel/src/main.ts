@@ -3,7 +3,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Relay } from '@asn/bus';
-import type { KafkaBus } from '@asn/bus-kafka';
 import { startTelemetry } from '@asn/service-kit/telemetry';
 
 const stopTelemetry = startTelemetry({ serviceName: 'personnel' });
@@ -31,7 +30,8 @@ const main = async (): Promise<void> => {
 
   const logger = kit.createLogger({ service: SERVICE.name, level: config.LOG_LEVEL });
   mkdirSync(config.DATA_DIR, { recursive: true, mode: 0o700 });
-  const store = openSqliteEventStore({ path: join(config.DATA_DIR, 'asn.db'), mmapBytes: config.STORE_MMAP_MB * 1024 * 1024 });
+  const storePath = join(config.DATA_DIR, 'asn.db');
+  const store = openSqliteEventStore({ path: storePath, mmapBytes: config.STORE_MMAP_MB * 1024 * 1024 });
   // NORMAL, not FULL: commands derive their event ids from the Idempotency-Key, so a record lost with the
   // power makes a retry run again and find its own events; the event store alone carries durability.
   const idempotency = kit.createSqliteIdempotencyStore({
@@ -53,21 +53,19 @@ const main = async (): Promise<void> => {
   });
 
   // BUS=kafka: the relay publishes this service's categories; on the local bus the store file is the bus.
+  // The relay runs on a worker thread with its own store connection and producer: on the main thread it
+  // competes with the requests that commit (docs/benchmarks.md, relay line).
   let relay: Relay | undefined;
-  let kafka: KafkaBus | undefined;
   if (config.BUS === 'kafka' && config.KAFKA_BROKERS) {
-    const { startRelay } = await import('@asn/bus');
-    const { openKafkaBus } = await import('@asn/bus-kafka');
-    kafka = openKafkaBus({ brokers: config.KAFKA_BROKERS, clientId: SERVICE.name, topicPrefix: config.KAFKA_TOPIC_PREFIX });
-    relay = startRelay({
-      store,
-      checkpoint: store.checkpoints(`relay:${SERVICE.name}`),
+    const { startRelayThread } = await import('@asn/bus-kafka');
+    relay = startRelayThread({
+      storePath,
+      mmapBytes: config.STORE_MMAP_MB * 1024 * 1024,
       context: 'personnel',
-      publisher: kafka,
+      checkpoint: `relay:${SERVICE.name}`,
+      kafka: { brokers: config.KAFKA_BROKERS, clientId: SERVICE.name, topicPrefix: config.KAFKA_TOPIC_PREFIX },
       logger,
-      ...(config.FAULT_POINTS.includes('relay.afterPublish')
-        ? { afterPublish: () => process.kill(process.pid, 'SIGKILL') }
-        : {}),
+      killAfterPublish: config.FAULT_POINTS.includes('relay.afterPublish'),
     });
   }
 
@@ -92,7 +90,6 @@ const main = async (): Promise<void> => {
     onShutdown: [
       { name: 'read model', run: () => personnel.stop() },
       { name: 'relay', run: async () => relay?.stop() },
-      { name: 'bus', run: async () => kafka?.close() },
       { name: 'idempotency store', run: () => idempotency.close() },
       { name: 'audit log', run: () => audit.close() },
       { name: 'key store', run: () => keys.close() },
