@@ -67,6 +67,22 @@ describe('the relay (store -> bus)', () => {
     expect(status).toMatchObject({ state: 'publishing', lag: 0, lagMs: 0, published: 4, position: 4, head: 7 });
   });
 
+  it('never publishes what was not committed: a refused append leaves nothing on the bus', async () => {
+    const stream = newStream();
+    await fixture.store.appendToStream(stream, events(2));
+    // Refused in the same group-commit transaction as a good append: its savepoint is rolled back.
+    const results = await Promise.allSettled([
+      fixture.store.appendToStream(stream, events(3), { expectedRevision: 0 }),
+      fixture.store.appendToStream(newStream(), events(1)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+    const { publisher, sent } = recordingPublisher();
+    const relay = start(publisher);
+    await relay.caughtUp;
+    expect(sent).toHaveLength(3);
+    expect(sent.filter((e) => e.subject === stream).map((e) => e.streamrevision)).toEqual([0, 1]);
+  });
+
   it('waits out a broker outage and resumes from the same event, skipping nothing (P7)', async () => {
     const { publisher, sent, state } = recordingPublisher();
     state.down = true;
