@@ -80,9 +80,15 @@ describeWithInfra('kafka', (getInfra) => {
       await relay.caughtUp;
       await until('relay acknowledged', async () => (await relay.status()).lag === 0);
       const consumer = await bus.subscribe({ group: 'payroll', topics: [Topics.personnel], handle: withInbox(openSqliteInbox(model, 'payroll'), record) });
-      consumers.push(consumer);
       await consumer.caughtUp;
       for (const stream of streams) expect(appliedOf(stream)).toEqual([...Array(20).keys()]);
+      // The group restarted after consuming everything: caught up at once, nothing redelivered.
+      await consumer.stop();
+      let redelivered = 0;
+      const restarted = await bus.subscribe({ group: 'payroll', topics: [Topics.personnel], handle: () => void (redelivered += 1) });
+      consumers.push(restarted);
+      await restarted.caughtUp;
+      expect(redelivered).toBe(0);
       const onTopic = await readTopic(getInfra().brokers, `${prefix}${Topics.personnel}`, 40);
       const first = onTopic.find((m) => m.headers?.ce_subject?.toString() === streams[0] && m.headers?.ce_streamrevision?.toString() === '0');
       expect(first?.key?.toString()).toBe(streams[0]!.slice('employee-'.length));
@@ -206,6 +212,12 @@ describeWithInfra('kafka', (getInfra) => {
 });
 
 describe('the Kafka bus without a broker', () => {
+  it('refuses a consumer group that cannot name a dead-letter topic, before connecting', async () => {
+    const bus = openKafkaBus({ brokers: ['127.0.0.1:1'], clientId: 'nobody' });
+    await expect(bus.subscribe({ group: 'payroll; drop', topics: [Topics.personnel], handle: () => undefined })).rejects.toThrow(RangeError);
+    await bus.close();
+  });
+
   it('fails a publish with an error instead of hanging, so the relay can retry', async () => {
     const bus = openKafkaBus({ brokers: ['127.0.0.1:1'], clientId: 'nobody', connectionTimeoutMs: 200, requestTimeoutMs: 500 });
     try {

@@ -134,14 +134,22 @@ export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
   };
 
   const subscribe = async (subscription: SubscribeOptions): Promise<Consumer> => {
+    // Refuses a group name that cannot name a dead-letter topic before anything connects.
+    for (const topic of subscription.topics) deadLetterTopic(topic, subscription.group);
     const topics = subscription.topics.map(onBroker);
     await ensureTopics(topics);
     const client = await connectedAdmin();
-    // Where each partition ended when the consumer started: reaching it everywhere is "caught up".
+    // Where each partition ended when the consumer started: reaching it everywhere is "caught up". A partition
+    // the group has already consumed to its end (a restart) is caught up from the start.
     const pending = new Map<string, bigint>();
+    const committed = new Map<string, bigint>();
+    for (const { topic, partitions: offsets } of await client.fetchOffsets({ groupId: subscription.group, topics })) {
+      for (const { partition, offset } of offsets) if (offset !== '-1') committed.set(`${topic}:${partition}`, BigInt(offset));
+    }
     for (const topic of topics) {
       for (const { partition, high, low } of await client.fetchTopicOffsets(topic)) {
-        if (BigInt(high) > BigInt(low)) pending.set(`${topic}:${partition}`, BigInt(high));
+        const start = committed.get(`${topic}:${partition}`) ?? BigInt(low);
+        if (BigInt(high) > start) pending.set(`${topic}:${partition}`, BigInt(high));
       }
     }
     let markCaughtUp!: () => void;
