@@ -83,6 +83,40 @@ describe('the relay (store -> bus)', () => {
     expect(sent.filter((e) => e.subject === stream).map((e) => e.streamrevision)).toEqual([0, 1]);
   });
 
+  it('reports itself stopped when it fails outside a publish, so that the service turns unready', async () => {
+    await fixture.store.appendToStream(newStream(), events(2));
+    const { publisher } = recordingPublisher();
+    const relay = start({
+      ...publisher,
+      encode: () => {
+        throw new TypeError('cannot encode');
+      },
+    });
+    await until(async () => (await relay.status()).state === 'stopped');
+    expect(await relay.status()).toMatchObject({ state: 'stopped', lastError: 'TypeError', published: 0 });
+  });
+
+  it('restarts from its checkpoint after a transient store failure, skipping nothing', async () => {
+    const stream = newStream();
+    await fixture.store.appendToStream(stream, events(5));
+    const { publisher, sent } = recordingPublisher();
+    const checkpoint = fixture.store.checkpoints('relay:personnel');
+    let busy = 1;
+    const relay = start(publisher, {
+      checkpoint: {
+        load: () => checkpoint.load(),
+        save: async (position) => {
+          if (busy-- > 0) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+          await checkpoint.save(position);
+        },
+      },
+    });
+    await until(async () => (await relay.status()).lag === 0 && (await checkpoint.load()) === 5);
+    // The first page was acknowledged but not checkpointed: published again, then everything once more in order.
+    expect(sent.map((e) => e.streamrevision)).toEqual([0, 1, 2, 0, 1, 2, 3, 4]);
+    expect(await relay.status()).toMatchObject({ state: 'publishing', failedAttempts: 1, lastError: 'Error' });
+  });
+
   it('waits out a broker outage and resumes from the same event, skipping nothing (P7)', async () => {
     const { publisher, sent, state } = recordingPublisher();
     state.down = true;

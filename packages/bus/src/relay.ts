@@ -1,6 +1,7 @@
 import { publishedCategories, toCloudEvent, Topics, type Context } from '@asn/contracts';
-import type { CheckpointStore, EventStore, RecordedEvent } from '@asn/event-store';
+import type { CheckpointStore, EventStore, RecordedEvent, Subscription } from '@asn/event-store';
 import { describeError, sleep } from './deliver';
+import { isTransient } from './types';
 import type { EncodedBatch, Publisher } from './types';
 
 export interface RelayLogger {
@@ -114,22 +115,49 @@ export const startRelay = (options: RelayOptions): Relay => {
     inflight.catch(() => undefined);
   };
 
-  const subscription = options.store.subscribe({
-    checkpoint: {
-      load: async () => {
-        position = (await options.checkpoint.load()) ?? 0;
-        return position;
+  const follow = (): Subscription =>
+    options.store.subscribe({
+      checkpoint: {
+        load: async () => {
+          position = (await options.checkpoint.load()) ?? 0;
+          return position;
+        },
+        // The relay saves its checkpoint itself, after each ack (publishPage).
+        save: async () => undefined,
       },
-      // The relay saves its checkpoint itself, after each ack (publishPage).
-      save: async () => undefined,
-    },
-    categories,
-    batchSize: options.batchSize ?? 1_000,
-    handleBatch,
-  });
-  subscription.done.catch((error: unknown) => {
-    if (!abort.signal.aborted) options.logger?.warn({ topic, ...describeError(error) }, 'relay: stopped by an error');
-  });
+      categories,
+      batchSize: options.batchSize ?? 1_000,
+      handleBatch,
+    });
+
+  // A failure outside the publish retries (reading the store, saving the checkpoint, encoding): a transient
+  // one (a locked or busy database, I/O) restarts the relay from its checkpoint after a backoff; any other ends
+  // it, and its status says so (which makes the service unready) rather than pretending to publish.
+  let subscription = follow();
+  const watch = (running: Subscription, delay: number): void => {
+    running.done.then(
+      () => undefined,
+      async (error: unknown) => {
+        if (abort.signal.aborted) return;
+        lastError = describeError(error).errorClass;
+        if (!isTransient(error)) {
+          state = 'stopped';
+          options.logger?.warn({ topic, ...describeError(error) }, 'relay: stopped by an error');
+          return;
+        }
+        state = 'retrying';
+        failedAttempts += 1;
+        options.logger?.warn({ topic, errorClass: lastError }, 'relay: reading the store failed, restarting from the checkpoint');
+        await inflight.catch(() => undefined);
+        inflight = Promise.resolve();
+        await sleep(delay, abort.signal);
+        if (abort.signal.aborted) return;
+        subscription = follow();
+        watch(subscription, Math.min(delay * 2, options.maxRetryDelayMs ?? 5_000));
+      },
+    );
+  };
+  watch(subscription, options.retryDelayMs ?? 200);
 
   return {
     caughtUp: subscription.caughtUp.then(() => inflight).catch(() => undefined),
