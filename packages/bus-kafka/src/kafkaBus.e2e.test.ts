@@ -10,18 +10,11 @@ import { openSqliteInbox, startRelay, withInbox, type Consumer } from '@asn/bus'
 import { DeadLetterHeaders, deadLetterTopic, streamId, toCloudEvent, toKafkaMessage, Topics, type CloudEvent } from '@asn/contracts';
 import { newId, type NewEvent } from '@asn/event-store';
 import { openSqliteEventStore, type SqliteEventStore } from '@asn/event-store-sqlite';
-import { describeWithInfra } from '@asn/testing';
+import { describeWithInfra, waitUntil } from '@asn/testing';
 import Database from 'better-sqlite3';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { openKafkaBus, type KafkaBus } from './kafkaBus';
 
-const until = async (what: string, condition: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> => {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
 const noted = (count: number): NewEvent[] => Array.from({ length: count }, (_, n) => ({ id: newId(), type: 'Noted', data: { n } }));
 
 /** Reads every message of a topic from the start (a fresh group), until `count` arrived. */
@@ -33,7 +26,7 @@ const readTopic = async (brokers: string[], topic: string, count: number): Promi
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
-    await until(`${count} messages on ${topic}`, () => messages.length >= count);
+    await waitUntil(`${count} messages on ${topic}`, () => messages.length >= count);
     return messages;
   } finally {
     await consumer.disconnect();
@@ -78,7 +71,7 @@ describeWithInfra('kafka', (getInfra) => {
     const relay = startRelay({ store, checkpoint: store.checkpoints('relay'), context: 'personnel', publisher: bus, batchSize: 7 });
     try {
       await relay.caughtUp;
-      await until('relay acknowledged', async () => (await relay.status()).lag === 0);
+      await waitUntil('relay acknowledged', async () => (await relay.status()).lag === 0);
       const consumer = await bus.subscribe({ group: 'payroll', topics: [Topics.personnel], handle: withInbox(openSqliteInbox(model, 'payroll'), record) });
       await consumer.caughtUp;
       for (const stream of streams) expect(appliedOf(stream)).toEqual([...Array(20).keys()]);
@@ -164,7 +157,7 @@ describeWithInfra('kafka', (getInfra) => {
     for (const stream of streams) await store.appendToStream(stream, noted(15));
     const relay = startRelay({ store, checkpoint: store.checkpoints('relay'), context: 'personnel', publisher: bus });
     await relay.caughtUp;
-    await until('relay acknowledged', async () => (await relay.status()).lag === 0);
+    await waitUntil('relay acknowledged', async () => (await relay.status()).lag === 0);
     await relay.stop();
     // One read model, two replicas of the consumer: each with its own connection, as two processes would.
     const file = join(dir, 'planning.db');
@@ -187,13 +180,13 @@ describeWithInfra('kafka', (getInfra) => {
     const first = await member(a);
     let second: Consumer | undefined;
     try {
-      await until('the first member applied some', () => applied().length >= 10);
+      await waitUntil('the first member applied some', () => applied().length >= 10);
       second = await member(b);
       const atJoin = applied().length;
-      await until('both members applied more', () => applied().length >= atJoin + 20, 60_000);
+      await waitUntil('both members applied more', () => applied().length >= atJoin + 20, 60_000);
       await first.stop();
       const atLeave = applied().length;
-      await until('the second member applied the rest', () => applied().length >= 180, 90_000);
+      await waitUntil('the second member applied the rest', () => applied().length >= 180, 90_000);
       // Both rebalances happened with work left, or the test would prove nothing.
       expect(atJoin).toBeLessThan(180);
       expect(atLeave).toBeLessThan(180);

@@ -13,12 +13,10 @@ import {
 import {
   Kafka,
   logLevel as LogLevel,
-  type Admin,
   type IHeaders,
   type ISocketFactory,
   type KafkaMessage,
   type logCreator,
-  type Producer,
 } from 'kafkajs';
 
 export interface KafkaBusOptions {
@@ -45,6 +43,27 @@ export interface KafkaBus extends Bus, Publisher {
   /** Creates the topics (contract names, prefixed here) that do not exist yet, with the bus's partition count. */
   ensureTopics(topics: readonly string[]): Promise<void>;
 }
+
+/** A client connected on first use and shared; dropped (disconnected) to start afresh at the next use. */
+const connectOnce = <Client extends { connect(): Promise<void>; disconnect(): Promise<void> }>(create: () => Client) => {
+  let connected: Promise<Client> | undefined;
+  return {
+    get: (): Promise<Client> =>
+      (connected ??= (async () => {
+        const client = create();
+        await client.connect();
+        return client;
+      })().catch((error: unknown) => {
+        connected = undefined;
+        throw error;
+      })),
+    drop: async (): Promise<void> => {
+      const dropped = connected;
+      connected = undefined;
+      await dropped?.then((client) => client.disconnect()).catch(() => undefined);
+    },
+  };
+};
 
 /** The key must be the aggregate id of the event's stream: else per-aggregate order is not guaranteed. */
 const checkKey = (message: KafkaMessage, event: CloudEvent): void => {
@@ -77,51 +96,26 @@ export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
   const onBroker = (topic: string): string => `${prefix}${topic}`;
   const fromBroker = (topic: string): string => topic.slice(prefix.length);
   const known = new Set<string>();
-  let admin: Promise<Admin> | undefined;
-  let producer: Promise<Producer> | undefined;
+  const admin = connectOnce(() => kafka.admin());
+  const producer = connectOnce(() => kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }));
   const consumers = new Set<Consumer>();
-
-  const connectedAdmin = (): Promise<Admin> => {
-    admin ??= (async () => {
-      const client = kafka.admin();
-      await client.connect();
-      return client;
-    })().catch((error: unknown) => {
-      admin = undefined;
-      throw error;
-    });
-    return admin;
-  };
 
   const ensureTopics = async (topics: readonly string[]): Promise<void> => {
     const missing = topics.filter((topic) => !known.has(topic));
     if (missing.length === 0) return;
-    const client = await connectedAdmin();
+    const client = await admin.get();
     await client.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions })) });
     missing.forEach((topic) => known.add(topic));
   };
 
-  const connectedProducer = (): Promise<Producer> => {
-    producer ??= (async () => {
-      const created = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-      await created.connect();
-      return created;
-    })().catch((error: unknown) => {
-      producer = undefined;
-      throw error;
-    });
-    return producer;
-  };
-
   const send = async (topic: string, messages: { key: Buffer | string | null; value: Buffer | string | null; headers?: IHeaders }[]) => {
     await ensureTopics([topic]);
-    const client = await connectedProducer();
+    const client = await producer.get();
     try {
       await client.send({ topic, acks: -1, messages });
     } catch (error) {
       // A producer that failed may hold broken connections or a fenced producer id: start afresh next time.
-      producer = undefined;
-      await client.disconnect().catch(() => undefined);
+      await producer.drop();
       throw error;
     }
   };
@@ -138,7 +132,7 @@ export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
     for (const topic of subscription.topics) deadLetterTopic(topic, subscription.group);
     const topics = subscription.topics.map(onBroker);
     await ensureTopics(topics);
-    const client = await connectedAdmin();
+    const client = await admin.get();
     // Where each partition ended when the consumer started: reaching it everywhere is "caught up". A partition
     // the group has already consumed to its end (a restart) is caught up from the start.
     const pending = new Map<string, bigint>();
@@ -243,13 +237,7 @@ export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
     ensureTopics: (topics) => ensureTopics(topics.map(onBroker)),
     close: async () => {
       await Promise.all([...consumers].map((consumer) => consumer.stop()));
-      const [p, a] = [producer, admin];
-      producer = undefined;
-      admin = undefined;
-      await Promise.all([
-        p?.then((client) => client.disconnect()).catch(() => undefined),
-        a?.then((client) => client.disconnect()).catch(() => undefined),
-      ]);
+      await Promise.all([producer.drop(), admin.drop()]);
     },
   };
 };

@@ -10,20 +10,13 @@ import { startRelay, type Relay } from '@asn/bus';
 import { streamId, Topics } from '@asn/contracts';
 import { newId } from '@asn/event-store';
 import { openSqliteEventStore, type SqliteEventStore } from '@asn/event-store-sqlite';
-import { describeWithInfra, requiredInfra } from '@asn/testing';
+import { describeWithInfra, requiredInfra, waitUntil } from '@asn/testing';
 import { openKafkaBus, type KafkaBus } from './kafkaBus';
 
 const KAFKA = resolve(__dirname, '..', '..', '..', 'infra', 'kafka');
 const PORT = process.env.KAFKA_OUTAGE_PORT ?? '19192';
 const OUTAGE_MS = 30_000;
 
-const until = async (what: string, condition: () => boolean | Promise<boolean>, ms: number): Promise<void> => {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 // This suite runs a broker of its own with infra/kafka, which needs Java 17+ (and Maven or the resolved
 // jars). Where Kafka comes from a container instead and Java is missing, it is skipped with the reason,
@@ -83,10 +76,10 @@ suite('kafka', () => {
     relay = startRelay({ store, checkpoint: store.checkpoints('relay'), context: 'personnel', publisher: bus, batchSize: 500, retryDelayMs: 200, maxRetryDelayMs: 2_000 });
     const r = relay;
     try {
-      await until('the relay published under load', async () => (await r.status()).published > 100, 30_000);
+      await waitUntil('the relay published under load', async () => (await r.status()).published > 100, 30_000);
       broker('stop');
       const stoppedAt = Date.now();
-      await until('the relay noticed the outage', async () => (await r.status()).state === 'retrying', OUTAGE_MS);
+      await waitUntil('the relay noticed the outage', async () => (await r.status()).state === 'retrying', OUTAGE_MS);
       const during = await r.status();
       await new Promise((r) => setTimeout(r, Math.max(0, OUTAGE_MS - (Date.now() - stoppedAt))));
       const beforeRestart = await r.status();
@@ -96,7 +89,7 @@ suite('kafka', () => {
       const restartedAt = Date.now();
       loading = false;
       await load;
-      await until('the relay caught up', async () => (await r.status()).lag === 0, 120_000);
+      await waitUntil('the relay caught up', async () => (await r.status()).lag === 0, 120_000);
       const after = await r.status();
       console.info(
         `outage: ${appended.size} events committed, ${beforeRestart.lag} waiting at restart, ${after.failedAttempts} failed publishes, caught up ${Date.now() - restartedAt} ms after the restart`,

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { contextOfTopic, fromKafkaMessage, publishedCategories, toCloudEvent, Topics } from '@asn/contracts';
+import { contextOfTopic, fromKafkaMessage, parseStreamId, publishedCategories, toCloudEvent, Topics } from '@asn/contracts';
 import { openSqliteEventStore } from '@asn/event-store-sqlite';
 import { Kafka, logLevel } from 'kafkajs';
 
@@ -37,63 +37,56 @@ const main = async (): Promise<number> => {
     process.stderr.write(`${usage}\n  topics: ${Object.values(Topics).join(', ')}; brokers from --brokers or KAFKA_BROKERS\n`);
     return 64; // EX_USAGE
   }
-  let finishLocal!: () => void;
   if (brokers.length === 0 && deadLetters) {
     process.stderr.write('tail: dead letters of the local bus are in the bus_dead_letters table of the store file\n');
     return 64;
   }
-  if (brokers.length === 0) {
-    const store = openSqliteEventStore({ path: join(values['data-dir'], 'asn.db'), readonly: true });
-    let printed = 0;
-    const finished = new Promise<void>((resolve) => (finishLocal = resolve));
-    const subscription = store.subscribe({
-      categories: publishedCategories[contextOfTopic(topic)],
-      handle: (event) => {
-        if (printed >= max) return;
-        process.stdout.write(`${JSON.stringify({ key: event.stream.slice(event.stream.indexOf('-') + 1), ...toCloudEvent(event) })}\n`);
-        printed += 1;
-        if (printed >= max) finishLocal();
-      },
-    });
-    const timer = Number.isFinite(timeoutS) ? setTimeout(finishLocal, timeoutS * 1_000) : undefined;
-    process.once('SIGINT', finishLocal);
-    process.once('SIGTERM', finishLocal);
-    await Promise.race([finished, subscription.done]);
-    clearTimeout(timer);
-    await subscription.stop();
-    await store.close();
-    return 0;
-  }
-  const kafka = new Kafka({ clientId: 'asn-tail', brokers, logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: values.group ?? `asn-tail-${randomUUID()}`, allowAutoTopicCreation: false });
+
+  // One output for both sources: a JSON line per message, until --max lines, --timeout or a signal.
   let printed = 0;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const timer = Number.isFinite(timeoutS) ? setTimeout(finish, timeoutS * 1_000) : undefined;
   process.once('SIGINT', finish);
   process.once('SIGTERM', finish);
+  const print = (line: object, stream: NodeJS.WriteStream = process.stdout): void => {
+    if (printed >= max) return;
+    stream.write(`${JSON.stringify(line)}\n`);
+    printed += 1;
+    if (printed >= max) finish();
+  };
+
+  if (brokers.length === 0) {
+    const store = openSqliteEventStore({ path: join(values['data-dir'], 'asn.db'), readonly: true });
+    const subscription = store.subscribe({
+      categories: publishedCategories[contextOfTopic(topic)],
+      handle: (event) => print({ key: parseStreamId(event.stream).id, ...toCloudEvent(event) }),
+    });
+    await Promise.race([finished, subscription.done]);
+    clearTimeout(timer);
+    await subscription.stop();
+    await store.close();
+    return 0;
+  }
+
+  const kafka = new Kafka({ clientId: 'asn-tail', brokers, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: values.group ?? `asn-tail-${randomUUID()}`, allowAutoTopicCreation: false });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic: `${values.prefix}${topic}`, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
-        if (printed >= max) return;
         const where = { partition, offset: message.offset, key: message.key?.toString() ?? null };
-        try {
-          if (deadLetters) {
-            const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]));
-            process.stdout.write(`${JSON.stringify({ ...where, headers, value: message.value?.toString() ?? null })}\n`);
-            printed += 1;
-            if (printed >= max) finish();
-            return;
-          }
-          const event = fromKafkaMessage(message);
-          process.stdout.write(`${JSON.stringify({ ...where, ...event })}\n`);
-        } catch (error) {
-          process.stderr.write(`${JSON.stringify({ ...where, error: error instanceof Error ? error.message : String(error) })}\n`);
+        if (deadLetters) {
+          const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]));
+          print({ ...where, headers, value: message.value?.toString() ?? null });
+          return;
         }
-        printed += 1;
-        if (printed >= max) finish();
+        try {
+          print({ ...where, ...fromKafkaMessage(message) });
+        } catch (error) {
+          print({ ...where, error: error instanceof Error ? error.message : String(error) }, process.stderr);
+        }
       },
     });
     await finished;

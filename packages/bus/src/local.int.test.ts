@@ -1,16 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { waitUntil } from '@asn/testing';
 import { Topics, type CloudEvent } from '@asn/contracts';
 import { openLocalBus, type LocalBus } from './local';
 import { events, newStream, tempStore } from './testing/fixtures';
 import { TransientError } from './types';
 
-const until = async (condition: () => boolean, ms = 5_000): Promise<void> => {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 
 describe('the local bus (the store file is the bus)', () => {
   let fixture: ReturnType<typeof tempStore>;
@@ -43,7 +37,7 @@ describe('the local bus (the store file is the bus)', () => {
     ]);
     expect(seen[0]).toMatchObject({ type: 'asn.personnel.Noted.v1', source: '/asn/personnel', specversion: '1.0' });
     await fixture.store.appendToStream(employee, events(1));
-    await until(() => seen.length === 6);
+    await waitUntil('the expected state', () => seen.length === 6, 5_000);
   });
 
   it('resumes a group after its checkpoint, and gives another group everything', async () => {
@@ -109,7 +103,7 @@ describe('the local bus (the store file is the bus)', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(handled.length).toBeLessThanOrEqual(1);
     consumer.resume();
-    await until(() => handled.length === 5);
+    await waitUntil('the expected state', () => handled.length === 5, 5_000);
     expect(handled).toEqual([0, 1, 2, 3, 4]);
   });
 

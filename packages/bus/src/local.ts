@@ -1,5 +1,5 @@
 import { contextOfTopic, publishedCategories, toCloudEvent, type CloudEvent, type Topic } from '@asn/contracts';
-import type { CheckpointStore, EventStore, RecordedEvent } from '@asn/event-store';
+import { categoryOf, type CheckpointStore, type EventStore, type RecordedEvent } from '@asn/event-store';
 import Database from 'better-sqlite3';
 import { deliver, describeError } from './deliver';
 import type { Bus, Consumer, DeadLetter, SubscribeOptions } from './types';
@@ -60,7 +60,7 @@ export const openLocalBus = (options: LocalBusOptions): LocalBus => {
 
     const handle = async (recorded: RecordedEvent): Promise<void> => {
       if (resumed) await resumed;
-      const topic = topicOf.get(recorded.stream.slice(0, recorded.stream.indexOf('-'))) ?? subscription.topics[0]!;
+      const topic = topicOf.get(categoryOf(recorded.stream)) ?? subscription.topics[0]!;
       let event: CloudEvent;
       try {
         event = toCloudEvent(recorded);

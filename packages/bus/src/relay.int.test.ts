@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { waitUntil } from '@asn/testing';
 import type { CloudEvent, Topic } from '@asn/contracts';
 import { startRelay, type Relay } from './relay';
 import { events, newStream, tempStore } from './testing/fixtures';
@@ -19,13 +20,6 @@ const recordingPublisher = () => {
   return { publisher, sent, state };
 };
 
-const until = async (condition: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> => {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 
 describe('the relay (store -> bus)', () => {
   let fixture: ReturnType<typeof tempStore>;
@@ -92,7 +86,7 @@ describe('the relay (store -> bus)', () => {
         throw new TypeError('cannot encode');
       },
     });
-    await until(async () => (await relay.status()).state === 'stopped');
+    await waitUntil('the expected state', async () => (await relay.status()).state === 'stopped', 5_000);
     expect(await relay.status()).toMatchObject({ state: 'stopped', lastError: 'TypeError', published: 0 });
   });
 
@@ -111,7 +105,7 @@ describe('the relay (store -> bus)', () => {
         },
       },
     });
-    await until(async () => (await relay.status()).lag === 0 && (await checkpoint.load()) === 5);
+    await waitUntil('the expected state', async () => (await relay.status()).lag === 0 && (await checkpoint.load()) === 5, 5_000);
     // The first page was acknowledged but not checkpointed: published again, then everything once more in order.
     expect(sent.map((e) => e.streamrevision)).toEqual([0, 1, 2, 0, 1, 2, 3, 4]);
     expect(await relay.status()).toMatchObject({ state: 'publishing', failedAttempts: 1, lastError: 'Error' });
@@ -123,13 +117,13 @@ describe('the relay (store -> bus)', () => {
     const stream = newStream();
     await fixture.store.appendToStream(stream, events(7));
     const relay = start(publisher);
-    await until(() => state.attempts >= 3);
+    await waitUntil('the expected state', () => state.attempts >= 3, 5_000);
     const during = await relay.status();
     expect(during).toMatchObject({ state: 'retrying', lag: 7, lastError: 'Error' });
     expect(sent).toEqual([]);
     expect(await fixture.store.checkpoints('relay:personnel').load()).toBeUndefined();
     state.down = false;
-    await until(async () => (await relay.status()).lag === 0);
+    await waitUntil('the expected state', async () => (await relay.status()).lag === 0, 5_000);
     expect(sent.map((e) => e.streamrevision)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect((await relay.status()).state).toBe('publishing');
   });
@@ -144,12 +138,12 @@ describe('the relay (store -> bus)', () => {
         if (crashes-- > 0) throw new Error('killed after publish');
       },
     });
-    await until(() => sent.length === 3);
+    await waitUntil('the expected state', () => sent.length === 3, 5_000);
     await crashing.stop();
     expect(await fixture.store.checkpoints('relay:personnel').load()).toBeUndefined();
     const restarted = start(publisher);
     await restarted.caughtUp;
-    await until(async () => (await restarted.status()).lag === 0);
+    await waitUntil('the expected state', async () => (await restarted.status()).lag === 0, 5_000);
     expect(sent.map((e) => e.streamrevision)).toEqual([0, 1, 2, 0, 1, 2, 3, 4]);
     expect(await fixture.store.checkpoints('relay:personnel').load()).toBe(5);
   });

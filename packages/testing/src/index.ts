@@ -28,3 +28,4 @@ export type {
 export { INFRA_IMAGES, startContainer, startKafkaContainer, startEsdbContainer } from './containers';
 export { describeWithInfra, infraSuiteMode } from './describeWithInfra';
 export type { DescribeWithInfraOptions, InfraSuiteMode } from './describeWithInfra';
+export { waitUntil } from './waitUntil';

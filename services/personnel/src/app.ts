@@ -71,6 +71,8 @@ export const RelayStatusBody = z.object({
   lastError: z.string().optional(),
 });
 
+export type RelayStatusBody = z.infer<typeof RelayStatusBody>;
+
 const relayRoute = (relay: Relay) =>
   defineRoute({
     method: 'get',
@@ -80,7 +82,7 @@ const relayRoute = (relay: Relay) =>
     operationId: 'getRelayStatus',
     access: ['auditor', 'operator'],
     responses: { 200: { description: 'The relay status', schema: RelayStatusBody } },
-    handler: async () => ({ status: 200, body: RelayStatusBody.parse(await relay.status()) }),
+    handler: async () => ({ status: 200, body: (await relay.status()) satisfies RelayStatusBody }),
   });
 
 const rulesRoute = (rules: PersonnelRules) =>
@@ -105,6 +107,7 @@ export interface PersonnelApp {
 /** The personnel service's express app (no listen) and its read model. */
 export const createApp = (deps: PersonnelDeps): PersonnelApp => {
   const now = deps.now ?? (() => new Date());
+  const { relay } = deps;
   const codec = createEmployeeCodec(createFieldCipher(deps.keys));
   const roster = startRoster({ store: deps.store, codec, logger: deps.logger });
   const units: UnitCache = new Map();
@@ -127,7 +130,7 @@ export const createApp = (deps: PersonnelDeps): PersonnelApp => {
       ...auditRoutes(deps.audit),
       rulesRoute(deps.rules),
       storeHeadRoute(deps.store),
-      ...(deps.relay ? [relayRoute(deps.relay)] : []),
+      ...(relay ? [relayRoute(relay)] : []),
     ],
     readiness: [
       {
@@ -144,12 +147,12 @@ export const createApp = (deps: PersonnelDeps): PersonnelApp => {
       },
       // A broker outage leaves the service ready: commands are safe in the store and the relay catches up
       // (GET /v1/relay shows the lag). Only a relay that stopped for good makes the service unready.
-      ...(deps.relay
+      ...(relay
         ? [
             {
               name: 'relay',
               check: async () => {
-                if ((await deps.relay!.status()).state === 'stopped') throw new Error('the relay stopped');
+                if ((await relay.status()).state === 'stopped') throw new Error('the relay stopped');
               },
             },
           ]

@@ -1,15 +1,12 @@
 // The embedded default's bus across processes: personnel writes the store file, a department's `tail` in
 // another process follows the same file (no broker) and prints the committed event as a CloudEvent.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import type { CloudEvent } from '@asn/contracts';
 import { openLocalIssuer } from '@asn/service-kit';
-import { ROOT, startServiceProcess, type ServiceProcess } from './testing/serviceProcess';
+import { spawnTail, startServiceProcess, type ServiceProcess } from './testing/serviceProcess';
 
 let dataDir: string;
 let service: ServiceProcess;
@@ -31,17 +28,13 @@ afterAll(async () => {
 it('delivers an event committed by the service to a consumer in another process, through the store file', async () => {
   const issuer = await openLocalIssuer({ dataDir });
   const approver = await issuer.issue({ subject: 'approver-1', roles: ['hr-approver'], audience: 'personnel', ttl: '15m' });
-  const tail = spawn(process.execPath, ['--import', 'tsx', 'packages/bus-kafka/src/tail.cli.ts', 'asn.personnel.v1', '--data-dir', dataDir, '--max', '1', '--timeout', '60'], {
-    cwd: ROOT,
-    env: { ...process.env, KAFKA_BROKERS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const printed: Array<CloudEvent & { key: string }> = [];
-  createInterface({ input: tail.stdout }).on('line', (line) => void printed.push(JSON.parse(line) as CloudEvent & { key: string }));
-  tail.stderr.on('data', (chunk: Buffer) => {
-    logs += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => tail.once('exit', resolve));
+  const { child: tail, printed, exited } = spawnTail(
+    ['asn.personnel.v1', '--data-dir', dataDir, '--max', '1', '--timeout', '60'],
+    (line) => {
+      logs += line;
+    },
+    { KAFKA_BROKERS: '' },
+  );
   try {
     const res = await fetch(`${service.url}/v1/units`, {
       method: 'POST',

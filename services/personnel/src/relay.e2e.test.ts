@@ -1,30 +1,22 @@
 // Personnel -> Kafka with real processes and the real broker (issue 4's "done when"): the relay killed
 // between the broker's ack and its checkpoint publishes again on restart (duplicates, never a loss, an
 // unchanged read model), and an event committed over HTTP reaches a department's `tail` in another process.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { openSqliteInbox, withInbox } from '@asn/bus';
 import { openKafkaBus, type KafkaBus } from '@asn/bus-kafka';
 import { publishedCategories, Topics, type CloudEvent } from '@asn/contracts';
 import { openSqliteEventStore } from '@asn/event-store-sqlite';
 import { openLocalIssuer } from '@asn/service-kit';
-import { describeWithInfra } from '@asn/testing';
+import { describeWithInfra, waitUntil } from '@asn/testing';
 import Database from 'better-sqlite3';
 import { Kafka, logLevel } from 'kafkajs';
-import { ROOT, spawnServiceProcess, startServiceProcess, type ServiceProcess } from './testing/serviceProcess';
+import { ROOT, spawnServiceProcess, spawnTail, startServiceProcess, type ServiceProcess } from './testing/serviceProcess';
 
-const until = async (what: string, condition: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> => {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
 
 /** Every event of the personnel topic in the store, as `subject#revision`. */
 const publishedInStore = async (dataDir: string): Promise<{ keys: string[]; head: number }> => {
@@ -114,7 +106,7 @@ describeWithInfra('kafka', (getInfra) => {
 
     const service = await startServiceProcess(env(), log);
     running.push(service);
-    await until('the relay caught up', async () => (await relayStatus(service)).lag === 0);
+    await waitUntil('the relay caught up', async () => (await relayStatus(service)).lag === 0, 60_000);
     expect(await messagesOn(getInfra().brokers, topic)).toBe(keys.length + 1_000);
 
     // A department's read model with an inbox: every event applied exactly once, in order per stream.
@@ -139,21 +131,12 @@ describeWithInfra('kafka', (getInfra) => {
   it('puts an event committed over HTTP on the topic, where a department tails it from another process', async () => {
     const service = running.at(-1)!;
     const already = await messagesOn(getInfra().brokers, topic);
-    const tail = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'packages/bus-kafka/src/tail.cli.ts', Topics.personnel, '--brokers', getInfra().brokers.join(','), '--prefix', prefix, '--timeout', '120'],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    const { child: tail, printed, seenAt } = spawnTail(
+      [Topics.personnel, '--brokers', getInfra().brokers.join(','), '--prefix', prefix, '--timeout', '120'],
+      log,
     );
-    const printed: Array<CloudEvent & { key: string }> = [];
-    const seenAt = new Map<string, number>();
-    createInterface({ input: tail.stdout }).on('line', (line) => {
-      const event = JSON.parse(line) as CloudEvent & { key: string };
-      printed.push(event);
-      seenAt.set(event.subject, Date.now());
-    });
-    tail.stderr.on('data', (chunk: Buffer) => log(chunk.toString()));
     try {
-      await until('the tail printed the backlog', () => printed.length >= already, 90_000);
+      await waitUntil('the tail printed the backlog', () => printed.length >= already, 90_000);
       const committedAt = Date.now();
       const res = await fetch(`${service.url}/v1/units`, {
         method: 'POST',
@@ -162,7 +145,7 @@ describeWithInfra('kafka', (getInfra) => {
       });
       expect(res.status).toBe(201);
       const { unitId } = (await res.json()) as { unitId: string };
-      await until('the tail printed the new unit', () => seenAt.has(`unit-${unitId}`), 30_000);
+      await waitUntil('the tail printed the new unit', () => seenAt.has(`unit-${unitId}`), 30_000);
       const event = printed.find((e) => e.subject === `unit-${unitId}`)!;
       expect(event).toMatchObject({ specversion: '1.0', source: '/asn/personnel', key: unitId, streamrevision: 0 });
       expect(event.type).toMatch(/^asn\.personnel\.[A-Za-z]+\.v1$/);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { CloudEvent } from '@asn/contracts';
 
 /** The repository root, where `node --import tsx` resolves the workspace. */
 export const ROOT = resolve(__dirname, '..', '..', '..', '..');
@@ -48,4 +49,33 @@ export const spawnServiceProcess = (env: Record<string, string>, log: (line: str
   child.stderr?.on('data', (chunk: Buffer) => log(chunk.toString()));
   createInterface({ input: child.stdout }).on('line', (line) => log(`${line}\n`));
   return { child, exited };
+};
+
+/** A line printed by `./ledger tail`: the CloudEvent and the message's key. */
+export type TailLine = CloudEvent & { key: string };
+
+/**
+ * Runs the department's `tail` command (packages/bus-kafka/src/tail.cli.ts) in its own process and collects
+ * what it prints, with the time each subject was first seen; stderr goes to `log`.
+ */
+export const spawnTail = (
+  args: readonly string[],
+  log: (line: string) => void,
+  env: Record<string, string> = {},
+): { child: ChildProcess; printed: TailLine[]; seenAt: Map<string, number>; exited: Promise<number | null> } => {
+  const child = spawn(process.execPath, ['--import', 'tsx', join('packages', 'bus-kafka', 'src', 'tail.cli.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const printed: TailLine[] = [];
+  const seenAt = new Map<string, number>();
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const event = JSON.parse(line) as TailLine;
+    printed.push(event);
+    if (!seenAt.has(event.subject)) seenAt.set(event.subject, Date.now());
+  });
+  child.stderr?.on('data', (chunk: Buffer) => log(chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { child, printed, seenAt, exited };
 };
