@@ -8,7 +8,10 @@ import { z } from 'zod';
 import type { RecordedEvent } from '@asn/event-store';
 import { asyncApiYaml, generateAsyncApi, isSealedValueSchema, sealedPaths } from './asyncapi';
 import { cloudEventType, toCloudEvent, toKafkaMessage } from './cloudEvents';
+import { evaluationEventRegistry } from './evaluation/events';
+import { feedbackEventRegistry } from './feedback/events';
 import { nipEventRegistry, personnelEventRegistry, unitEventRegistry } from './personnel/events';
+import { trainingEventRegistry } from './training/events';
 import { SealedValue } from './sealed';
 import { deadLetterTopic, Topics, type Context } from './topics';
 
@@ -120,17 +123,20 @@ describe('generateAsyncApi', () => {
     for (const op of operations) expect(op.action).toBe('receive');
   });
 
-  it('says of a topic without defined events that none is published', () => {
-    expect(doc.channels.evaluation.messages).toEqual({});
-    expect(doc.channels.evaluation.description).toMatch(/not defined yet/);
-  });
-
-  it('has a message per personnel and unit event type and version, and none of the internal nip streams', () => {
+  it('has a message per published event type and version on its topic, and none of the internal nip streams', () => {
     const expected = [...personnelEventRegistry.jsonSchemas(), ...unitEventRegistry.jsonSchemas()].map((s) =>
       cloudEventType('personnel', s.type, s.version),
     );
-    expect(Object.keys(doc.components.messages)).toEqual(expected);
+    const ofContext = (context: Context, registry: { jsonSchemas(): { type: string; version: number }[] }) =>
+      registry.jsonSchemas().map((s) => cloudEventType(context, s.type, s.version));
+    const evaluation = ofContext('evaluation', evaluationEventRegistry);
+    const training = ofContext('training', trainingEventRegistry);
+    const feedback = ofContext('feedback', feedbackEventRegistry);
+    expect(Object.keys(doc.components.messages)).toEqual([...expected, ...evaluation, ...training, ...feedback]);
     expect(Object.keys(doc.channels.personnel.messages)).toEqual(expected);
+    expect(Object.keys(doc.channels.evaluation.messages)).toEqual(evaluation);
+    expect(Object.keys(doc.channels.training.messages)).toEqual(training);
+    expect(Object.keys(doc.channels.feedback.messages)).toEqual(feedback);
     for (const name of expected) expect(doc.components.messages[name].name).toBe(name);
     const nip = nipEventRegistry.jsonSchemas().map((s) => cloudEventType('personnel', s.type, s.version));
     expect(nip.length).toBeGreaterThan(0);

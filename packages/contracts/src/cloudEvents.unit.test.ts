@@ -54,7 +54,7 @@ describe('toCloudEvent', () => {
   });
 
   it('takes the context from the stream category', () => {
-    expect(toCloudEvent(aTransfer({ stream: `enrollment-${employeeId}`, type: 'Enrolled' })).source).toBe('/asn/training');
+    expect(toCloudEvent(aTransfer({ stream: `programme-${employeeId}`, type: 'ParticipantEnrolled' })).source).toBe('/asn/training');
   });
 
   it('refuses a stream that is not <category>-<uuid>', () => {

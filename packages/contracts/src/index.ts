@@ -70,4 +70,11 @@ export {
 } from './personnel/events';
 export type { DecidedEventType, DecisionKind, EmployeeEventData, UnitEventData } from './personnel/events';
 export { SealedValue } from './sealed';
+export { ASPECTS, AppraisalPeriod, Aspect, CompetencyArea, FeedbackCategory, periodBounds, periodName, Rating } from './evaluation/vocabulary';
+export { EvaluationEvents, evaluationEventRegistry } from './evaluation/events';
+export type { EvaluationEventData } from './evaluation/events';
+export { DeliveryMode, EnrollmentBasis, TrainingEvents, trainingEventRegistry } from './training/events';
+export type { TrainingEventData } from './training/events';
+export { FeedbackEvents, feedbackEventRegistry } from './feedback/events';
+export type { FeedbackEventData } from './feedback/events';
 export { generateAsyncApi } from './asyncapi';

@@ -8,8 +8,8 @@ export const StreamCategories = {
   /** The reservation of one NIP, named by a keyed hash of it: uniqueness enforced by the store. */
   nip: 'nip',
   evaluation: 'evaluation',
+  /** A training programme with its participants (seats are its invariant). */
   programme: 'programme',
-  enrollment: 'enrollment',
   feedback: 'feedback',
 } as const;
 
@@ -22,7 +22,6 @@ export const contextOfCategory: Readonly<Record<StreamCategory, Context>> = {
   nip: 'personnel',
   evaluation: 'evaluation',
   programme: 'training',
-  enrollment: 'training',
   feedback: 'feedback',
 };
 
@@ -33,7 +32,7 @@ export const contextOfCategory: Readonly<Record<StreamCategory, Context>> = {
 export const publishedCategories: Readonly<Record<Context, readonly StreamCategory[]>> = {
   personnel: ['employee', 'unit'],
   evaluation: ['evaluation'],
-  training: ['programme', 'enrollment'],
+  training: ['programme'],
   feedback: ['feedback'],
 };
 

@@ -7,7 +7,7 @@ const id = '0192f1a4-7b3c-7d2e-9f10-1234567890ab';
 describe('stream ids', () => {
   it('joins a category and a UUID, and splits them back', () => {
     expect(streamId('employee', id)).toBe(`employee-${id}`);
-    expect(parseStreamId(`enrollment-${id}`)).toEqual({ category: 'enrollment', id });
+    expect(parseStreamId(`programme-${id}`)).toEqual({ category: 'programme', id });
   });
 
   it('refuses a NIP as an aggregate id', () => {
