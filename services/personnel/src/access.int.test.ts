@@ -10,7 +10,7 @@ let approver: HttpClient;
 let unitA: string;
 let unitB: string;
 
-const ROLES: readonly Role[] = ['hr-staff', 'hr-approver', 'evaluator', 'training-officer', 'feedback-officer', 'auditor', 'operator', 'data-protection-officer'];
+const ROLES: readonly Role[] = ['hr-staff', 'hr-approver', 'evaluator', 'training-officer', 'feedback-officer', 'auditor', 'operator', 'data-protection-officer', 'employee'];
 const READERS: readonly Role[] = ['hr-staff', 'hr-approver', 'auditor'];
 const ORG_READERS: readonly Role[] = ['hr-staff', 'hr-approver', 'auditor', 'operator'];
 

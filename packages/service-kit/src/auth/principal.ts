@@ -11,6 +11,8 @@ export const ROLES = [
   'auditor',
   'operator',
   'data-protection-officer',
+  /** A civil servant acting on their own record (their appraisal, their training): `sub` is their employee id. */
+  'employee',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
