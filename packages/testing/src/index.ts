@@ -29,3 +29,4 @@ export { INFRA_IMAGES, startContainer, startKafkaContainer, startEsdbContainer }
 export { describeWithInfra, infraSuiteMode } from './describeWithInfra';
 export type { DescribeWithInfraOptions, InfraSuiteMode } from './describeWithInfra';
 export { waitUntil } from './waitUntil';
+export { ROOT, spawnServiceProcess, startServiceProcess, type ServiceProcess } from './serviceProcess';
