@@ -1,77 +1,20 @@
-import { LOCAL_ISSUER, parseConfig } from '@asn/service-kit';
+import { loadServiceConfig, serviceConfig } from '@asn/runtime';
 import { z } from 'zod';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
 /**
- * The personnel service's settings, parsed from the environment once at start. Every key is documented
- * in .env.example. Unknown environment variables are ignored (the process environment holds many).
+ * The personnel service's settings, parsed from the environment once at start: the settings every service
+ * has (@asn/runtime) and its own. Every key is documented in .env.example. Unknown environment variables are
+ * ignored (the process environment holds many).
  */
-export const PersonnelConfig = z.object({
-  /** TCP port of the HTTP API; 0 picks a free one. */
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
-  /** Interface to bind; loopback by default so that the embedded default is not exposed by accident. */
-  HOST: z.string().min(1).default('127.0.0.1'),
-  /** Where the event store file, the local issuer's key and the idempotency records live. */
-  DATA_DIR: z.string().min(1).default('./data'),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-  /** Reverse proxies in front of the service, so that the client address is the caller's. */
-  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
-  /** The `aud` claim this service accepts. */
-  AUTH_AUDIENCE: z.string().min(1).max(128).default('personnel'),
-  /** The `iss` claim this service accepts; the local issuer of the embedded default unless set. */
-  AUTH_ISSUER: z.string().min(1).default(LOCAL_ISSUER),
-  /** The identity provider's JWKS URL; when unset, the local issuer's key in DATA_DIR is used. */
-  AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
-  /**
-   * The token signature algorithms accepted, comma-separated; pinned, so `none` or a downgrade is refused.
-   * The local issuer signs ES256; an OIDC provider usually signs RS256.
-   */
-  AUTH_ALGORITHMS: z
-    .string()
-    .default('ES256')
-    .transform((list) => list.split(',').map((a) => a.trim()))
-    .pipe(z.array(z.enum(['ES256', 'ES384', 'ES512', 'EdDSA', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'])).min(1)),
-  /**
-   * The master key that wraps every employee's data key and keys the NIP index (32 bytes, created on first
-   * start). Default: DATA_DIR/privacy.master.key. Keep it apart from backups of the data files.
-   */
-  PRIVACY_MASTER_KEY_FILE: z.string().min(1).optional(),
-  /** A JSON rule set (promotion, transfer, retirement) replacing the shipped one; see services/personnel/src/rules/README.md. */
-  RULES_FILE: z.string().min(1).optional(),
-  /**
-   * Memory-map this much of the event store file (MiB; 0 = off). A command reads two short streams at random
-   * places in the file: mapped, those reads skip a system call per page (HTTP line of `pnpm bench`: about
-   * +30 % requests/s and half the p99 at 512).
-   */
-  STORE_MMAP_MB: z.coerce.number().int().min(0).max(65_536).default(512),
-  /**
-   * The bus: `local` (the embedded default: other services read this store's file, nothing to publish) or
-   * `kafka` (the relay publishes employee and unit events on asn.personnel.v1).
-   */
-  BUS: z.enum(['local', 'kafka']).default('local'),
-  /** Bootstrap brokers, `host:port` comma-separated; required when BUS=kafka. */
-  KAFKA_BROKERS: z
-    .string()
-    .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, 'must be host:port[,host:port…]')
-    .transform((list) => list.split(','))
-    .optional(),
-  /** Put before every topic name on the broker (a cluster shared with other tenants); empty by default. */
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]{0,100}$/, 'letters, digits, ".", "_", "-"').default(''),
-  /** Test fault points, comma-separated (`relay.afterPublish`: exit hard after an ack, before the checkpoint). */
-  FAULT_POINTS: z
-    .string()
-    .default('')
-    .transform((list) => list.split(',').map((p) => p.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(['relay.afterPublish']))),
-  /** How long in-flight requests may take to finish on SIGTERM. */
-  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
-}).refine((config) => config.BUS !== 'kafka' || config.KAFKA_BROKERS !== undefined, {
-  path: ['KAFKA_BROKERS'],
-  message: 'required when BUS=kafka',
-});
+export const PersonnelConfig = serviceConfig(
+  { port: 3001, audience: 'personnel' },
+  {
+    /** A JSON rule set (promotion, transfer, retirement) replacing the shipped one; see services/personnel/src/rules/README.md. */
+    RULES_FILE: z.string().min(1).optional(),
+  },
+);
 export type PersonnelConfig = z.output<typeof PersonnelConfig>;
 
 /** Parses the environment (the only place the service reads it); throws a ConfigError naming every bad key. */
 export const loadConfig = (env: Readonly<Record<string, string | undefined>> = process.env): PersonnelConfig =>
-  parseConfig(PersonnelConfig, env);
+  loadServiceConfig(PersonnelConfig, env);

@@ -1,0 +1,3 @@
+export { loadServiceConfig, serviceConfig, type ServiceConfig, type ServiceDefaults } from './config';
+export { runService, type RunServiceOptions, type ServiceRuntime, type StartedService } from './runService';
+export { combineRegistries, project, type ProjectionOptions } from './project';
