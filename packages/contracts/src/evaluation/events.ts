@@ -100,6 +100,16 @@ export const EvaluationEvents = {
     version: 1,
     schema: z.strictObject({ reason: z.enum(['employee-left']), tmt: CalendarDate }),
   }),
+  /**
+   * The unit's own performance rating for a year (set by an HR approver): it caps how the predicates of the
+   * unit's appraisals may be distributed. Stream `evaluation-<id>`, one per unit and year, the id derived
+   * from both by the evaluation service.
+   */
+  UnitRated: defineEvent({
+    type: 'UnitRated',
+    version: 1,
+    schema: z.strictObject({ unitId: Uuid, year: z.number().int().min(2000).max(2199), rating: Predicate, ratedBy: Actor }),
+  }),
   /** A substantiated public complaint about the employee, shown to the evaluator; it never changes a rating. */
   ComplaintNoted: defineEvent({
     type: 'ComplaintNoted',
