@@ -25,9 +25,9 @@ describe('when the service runs on a real SQLite store', () => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it('is ready once the store answers and the read model caught up', async () => {
+  it('is ready once the store answers and the read models caught up', async () => {
     const res = await h.api.get('/readyz').expect(200);
-    expect(res.body).toEqual({ status: 'ready', checks: { store: 'ok', 'read model': 'ok' } });
+    expect(res.body).toEqual({ status: 'ready', checks: { store: 'ok', 'read model': 'ok', appraisals: 'ok' } });
   });
 
   it('serves its OpenAPI document with every route', async () => {

@@ -1,4 +1,4 @@
-import type { Relay } from '@asn/bus';
+import type { Bus, Relay } from '@asn/bus';
 import type { EventStore } from '@asn/event-store';
 import { createFieldCipher, type SubjectKeyStore } from '@asn/privacy';
 import {
@@ -10,6 +10,7 @@ import {
   type TokenVerifier,
 } from '@asn/service-kit';
 import { z } from 'zod';
+import { startAppraisals, type AppraisalFact, type Appraisals } from './appraisals/appraisal.projection';
 import { auditRoutes } from './audit/audit.http';
 import type { AuditLog } from './audit/auditLog';
 import { createEmployeeCodec } from './employees/employee.codec';
@@ -35,12 +36,20 @@ export interface PersonnelDeps {
   readonly now?: () => Date;
   /** The relay to Kafka (BUS=kafka); absent on the local bus, where the store is the bus. */
   readonly relay?: Relay;
+  /**
+   * The bus to read other contexts' events from (asn.evaluation.v1: final appraisals for promotion
+   * eligibility), with the read model's SQLite file. Without a bus no appraisal is known, and the appraisal
+   * rule is skipped as for an employee without appraisals.
+   */
+  readonly bus?: Bus;
+  readonly readModelPath?: string;
 }
 
 export const SERVICE = {
   name: 'personnel',
   version: '0.2.0',
-  description: 'Employee records and decrees (SK) of the civil service: proposals, approvals, the org chart, eligibility.',
+  description:
+    'Employee records and decrees (SK) of the civil service: proposals, approvals, the org chart, eligibility.',
 } as const;
 
 export const StoreHead = z.object({ position: z.number().int().min(0) });
@@ -63,7 +72,10 @@ export const RelayStatusBody = z.object({
   state: z.enum(['publishing', 'retrying', 'stopped']),
   position: z.number().int(),
   head: z.number().int(),
-  lag: z.number().int().describe('committed events of this service not yet acknowledged by the broker (counted up to 10,000)'),
+  lag: z
+    .number()
+    .int()
+    .describe('committed events of this service not yet acknowledged by the broker (counted up to 10,000)'),
   lagMs: z.number().describe('age of the oldest of them in milliseconds; 0 when none waits'),
   lastCommitToAckMs: z.number().optional(),
   published: z.number().int(),
@@ -100,6 +112,8 @@ const rulesRoute = (rules: PersonnelRules) =>
 export interface PersonnelApp {
   app: ReturnType<typeof createServiceApp>;
   roster: Roster;
+  /** The final annual appraisals read from the evaluation service; undefined without a bus. */
+  appraisals: Appraisals | undefined;
   /** Stops the read model (the store and other adapters belong to the caller). */
   stop(): Promise<void>;
 }
@@ -110,6 +124,12 @@ export const createApp = (deps: PersonnelDeps): PersonnelApp => {
   const { relay } = deps;
   const codec = createEmployeeCodec(createFieldCipher(deps.keys));
   const roster = startRoster({ store: deps.store, codec, logger: deps.logger });
+  if (deps.bus && !deps.readModelPath) throw new TypeError('createApp: a bus needs a readModelPath for its read model');
+  const appraisals =
+    deps.bus && deps.readModelPath
+      ? startAppraisals({ bus: deps.bus, path: deps.readModelPath, logger: deps.logger })
+      : undefined;
+  const appraisalsOf = (employeeId: string): AppraisalFact[] => appraisals?.of(employeeId) ?? [];
   const units: UnitCache = new Map();
   const handlerDeps = {
     store: deps.store,
@@ -119,6 +139,7 @@ export const createApp = (deps: PersonnelDeps): PersonnelApp => {
     rules: () => deps.rules,
     units: (unitIds: readonly string[]) => loadUnitDirectory(deps.store, unitIds, units),
     cache: roster.cache,
+    appraisals: appraisalsOf,
     now,
   };
   const app = createServiceApp({
@@ -145,6 +166,7 @@ export const createApp = (deps: PersonnelDeps): PersonnelApp => {
           await roster.catchUp(1_000);
         },
       },
+      ...(appraisals ? [{ name: 'appraisals', check: () => appraisals.caughtUp(1_000) }] : []),
       // A broker outage leaves the service ready: commands are safe in the store and the relay catches up
       // (GET /v1/relay shows the lag). Only a relay that stopped for good makes the service unready.
       ...(relay
@@ -164,5 +186,13 @@ export const createApp = (deps: PersonnelDeps): PersonnelApp => {
     ...(deps.trustProxyHops === undefined ? {} : { trustProxyHops: deps.trustProxyHops }),
     now,
   });
-  return { app, roster, stop: () => roster.stop() };
+  return {
+    app,
+    roster,
+    appraisals,
+    stop: async () => {
+      await appraisals?.stop();
+      await roster.stop();
+    },
+  };
 };

@@ -12,6 +12,7 @@ import {
   MANAGERIAL_LEVELS,
   type Position,
   type PppkGrade,
+  type Predicate,
   SANCTIONS,
 } from '@asn/contracts';
 import { validateNip } from '../nip/nip';
@@ -52,6 +53,8 @@ export interface DecideContext {
   today: string;
   rules: PersonnelRules;
   units: UnitDirectory;
+  /** The employee's final annual appraisals (SKP predicates by year), for regular promotion; none when omitted. */
+  appraisals?: readonly { year: number; predicate: Predicate }[];
 }
 
 /** The organisation as the employee decider needs it. */
@@ -529,7 +532,7 @@ const checkDecision = (
             rankSince: active.rankSince ?? active.appointedOn,
             ...(known ? { education: known.education } : {}),
             ...runningUntil(active, tmt),
-            appraisals: [],
+            appraisals: context.appraisals ?? [],
           },
           tmt,
           rules,

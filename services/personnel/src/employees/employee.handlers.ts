@@ -1,4 +1,4 @@
-import { streamId, type Decision, type Decree } from '@asn/contracts';
+import { streamId, type Decision, type Decree, type Predicate } from '@asn/contracts';
 import { derivedId, newId, WrongExpectedRevisionError, type EventMetadata, type EventStore, type RecordedEvent } from '@asn/event-store';
 import { uuidFromKeyedHash } from '@asn/privacy';
 import type { SubjectKeyStore } from '@asn/privacy';
@@ -39,6 +39,8 @@ export interface EmployeeHandlerDeps {
   rules: () => PersonnelRules;
   /** The org chart for the units a command names, as the store holds them now. */
   units: (unitIds: readonly string[]) => Promise<UnitDirectory>;
+  /** An employee's final annual appraisals (read from the evaluation service); none when not known. */
+  appraisals?: (employeeId: string) => readonly { year: number; predicate: Predicate }[];
   now: () => Date;
   /** Where a load starts from (the roster read model), reading only newer events from the store. */
   cache?: EmployeeCache;
@@ -167,7 +169,8 @@ export const handleEmployeeCommand = async (
     }
     const units = await deps.units(unitsOf(decisionOf(command, loaded.state), loaded.state));
     const rules = deps.rules();
-    const events = decide(command, loaded.state, { today: today(deps.now()), rules, units });
+    const appraisals = deps.appraisals?.(employeeId) ?? [];
+    const events = decide(command, loaded.state, { today: today(deps.now()), rules, units, appraisals });
     if (events.length === 0) {
       return { employeeId, revision: loaded.revision, position: 0, recorded: [] };
     }

@@ -1,4 +1,5 @@
 import { CalendarDate, Decision, Decree, EmployeeType, Golongan, isCalendarDate, Text } from '@asn/contracts';
+import type { AppraisalFact } from '../appraisals/appraisal.projection';
 import { defineRoute, etagOf, limitParam, NotFoundError, ValidationError, type Principal, type Role, type Route, type RouteContext } from '@asn/service-kit';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/auditLog';
@@ -433,12 +434,15 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
       const periodDate = `${ctx.query.period}-01`;
       const unitId = unitScope(ctx.principal, ctx.query.unitId);
       const rules = deps.rules();
-      const rows: { employeeId: string; eligible: boolean; golongan: string; reasons: unknown[] }[] = [];
+      const rows: { employeeId: string; eligible: boolean; golongan: string; appraisals: AppraisalFact[]; reasons: unknown[] }[] = [];
+      const periodYear = Number(ctx.query.period.slice(0, 4));
+      const firstYear = periodYear - rules.promotion.appraisal.years;
       for (const [employeeId, state] of deps.roster.employees) {
         if (unitId !== undefined && unitOfEmployee(state) !== unitId) continue;
         const career = careerOn(state, periodDate);
         if (!career || career.status !== 'active' || career.employeeType !== 'PNS' || !career.golongan) continue;
         const running = runningSanction(career, periodDate);
+        const appraisals = [...(deps.appraisals?.(employeeId) ?? [])];
         const verdict = promotionEligibility(
           {
             employeeType: career.employeeType,
@@ -447,12 +451,19 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
             rankSince: career.rankSince ?? career.appointedOn,
             ...(state.personal && state.personal !== 'erased' ? { education: state.personal.education } : {}),
             ...(running?.until ? { runningSanctionUntil: running.until } : {}),
-            appraisals: [],
+            appraisals,
           },
           periodDate,
           rules,
         );
-        if (verdict.eligible || ctx.query.includeIneligible) rows.push({ employeeId, eligible: verdict.eligible, golongan: career.golongan, reasons: verdict.reasons });
+        if (verdict.eligible || ctx.query.includeIneligible) rows.push({
+            employeeId,
+            eligible: verdict.eligible,
+            golongan: career.golongan,
+            // The predicates the appraisal rule looked at (none recorded: the rule was not applied).
+            appraisals: appraisals.filter((a) => a.year >= firstYear && a.year < periodYear),
+            reasons: verdict.reasons,
+          });
       }
       const { items, next } = page(rows, ctx.query.limit, ctx.query.after);
       deps.audit.record({ actor: actorOf(ctx, readerRole(ctx)), action: 'list-promotion-eligibility', subjects: items.map((i) => i.employeeId), allowed: true });

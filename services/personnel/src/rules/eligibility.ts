@@ -85,7 +85,11 @@ export interface PromotionFacts {
   education?: Education;
   /** A running discipline sanction lasts until this date, exclusive. */
   runningSanctionUntil?: string;
-  /** SKP predicates by calendar year. Not recorded by the system yet: pass [] and the check is skipped. */
+  /**
+   * Final annual SKP predicates by calendar year, as the evaluation service recorded them (the predicate
+   * after an objection, when one was decided). None recorded (an employee appraised before the system, or
+   * a deployment without the evaluation service): pass [] and the check is skipped.
+   */
   appraisals: readonly { year: number; predicate: Predicate }[];
   /** The direct supervisor's rank, when known. */
   supervisorGolongan?: Golongan;
@@ -109,9 +113,9 @@ const PREDICATE_RANK: readonly Predicate[] = Predicate.options; // best first
  * - `promotion.educationCeiling`: the next rank is not above the ceiling of the education; an unknown
  *   (unrecorded or erased) education fails, since the ceiling cannot be proven;
  * - `promotion.notAboveSupervisor`: the next rank is not above the supervisor's, when that is known;
- * - `promotion.appraisal`: only when appraisals are given (the system records none yet): each of the last
- *   `years` calendar years before the year of `periodDate` has a predicate at least the minimum, and no
- *   worse one;
+ * - `promotion.appraisal`: applied to employees with recorded appraisals (final annual predicates from
+ *   the evaluation service): each of the last `years` calendar years before the year of `periodDate` has a
+ *   predicate at least the minimum, and no worse one; a year without one fails once any year is recorded;
  * - `promotion.blockedByRunningSanction`: no discipline sanction runs on `periodDate`.
  */
 export const promotionEligibility = (facts: PromotionFacts, periodDate: string, rules: PersonnelRules): Verdict => {

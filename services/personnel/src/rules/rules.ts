@@ -45,8 +45,9 @@ const Promotion = z.strictObject({
   periods: z.enum(['monthly', 'april-october']),
   /** Full years in the current rank by the promotion date (regular promotion). */
   minYearsInRank: years,
-  /** Applied only to employees with recorded appraisals: the predicate of each of the last `years`
-   *  calendar years before the promotion year is at least `minimumPredicate`. */
+  /** Applied only to employees with recorded appraisals (final annual predicates, read from the evaluation
+   *  service's events): the predicate of each of the last `years` calendar years before the promotion year
+   *  is at least `minimumPredicate`; a missing year fails. */
   appraisal: z.strictObject({ years: z.number().int().min(1).max(10), minimumPredicate: Predicate }),
   blockedByRunningSanction: z.boolean(),
   /** The next rank may not be above the direct supervisor's (when the supervisor's rank is known). */

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openLocalBus, type LocalBus } from '@asn/bus';
 import { openSqliteEventStore, type SqliteEventStore } from '@asn/event-store-sqlite';
 import { deriveKey, loadOrCreateMasterKey, openSqliteKeyStore, type SubjectKeyStore } from '@asn/privacy';
 import {
@@ -21,6 +22,8 @@ import { DEFAULT_RULES } from '../rules/rules';
 export interface PersonnelHarness {
   dataDir: string;
   store: SqliteEventStore;
+  /** The local bus over the store file: personnel reads asn.evaluation.v1 from it. */
+  bus: LocalBus;
   keys: SubjectKeyStore;
   audit: AuditLog;
   personnel: PersonnelApp;
@@ -32,8 +35,12 @@ export interface PersonnelHarness {
 
 export const startPersonnelHarness = async (options: { now?: () => Date } = {}): Promise<PersonnelHarness> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'personnel-'));
-  const store = openSqliteEventStore({ path: join(dataDir, 'asn.db') });
-  const idempotency: SqliteIdempotencyStore = createSqliteIdempotencyStore({ database: join(dataDir, 'personnel.idempotency.db') });
+  const storePath = join(dataDir, 'asn.db');
+  const store = openSqliteEventStore({ path: storePath, pollMs: 20 });
+  const bus = openLocalBus({ store, path: storePath });
+  const idempotency: SqliteIdempotencyStore = createSqliteIdempotencyStore({
+    database: join(dataDir, 'personnel.idempotency.db'),
+  });
   const issuer: LocalIssuer = await openLocalIssuer({ dataDir });
   const masterKey = loadOrCreateMasterKey(join(dataDir, 'privacy.master.key'));
   const keys = openSqliteKeyStore({ path: join(dataDir, 'personnel.keys.db'), masterKey });
@@ -45,6 +52,8 @@ export const startPersonnelHarness = async (options: { now?: () => Date } = {}):
     audit,
     nipIndexKey: deriveKey(masterKey, 'nip-index'),
     rules: DEFAULT_RULES,
+    bus,
+    readModelPath: join(dataDir, 'personnel.readmodel.db'),
     logger: createLogger({ service: 'personnel', level: 'silent' }),
     auth: createTokenVerifier({ issuer: issuer.issuer, audience: 'personnel', jwks: issuer.jwks }),
     ...(options.now ? { now: options.now } : {}),
@@ -53,14 +62,18 @@ export const startPersonnelHarness = async (options: { now?: () => Date } = {}):
   return {
     dataDir,
     store,
+    bus,
     keys,
     audit,
     personnel,
     api,
     as: async (role, subject = `${role}-1`, unit) =>
-      api.withToken(await issuer.issue({ subject, roles: [role], audience: 'personnel', ttl: '10m', ...(unit ? { unit } : {}) })),
+      api.withToken(
+        await issuer.issue({ subject, roles: [role], audience: 'personnel', ttl: '10m', ...(unit ? { unit } : {}) }),
+      ),
     close: async () => {
       await personnel.stop();
+      await bus.close();
       idempotency.close();
       audit.close();
       keys.close();
