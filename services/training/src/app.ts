@@ -1,0 +1,111 @@
+import type { Bus, Relay } from '@asn/bus';
+import type { EventStore } from '@asn/event-store';
+import {
+  createServiceApp,
+  defineRoute,
+  eventStoreErrorMapper,
+  type IdempotencyStore,
+  type Logger,
+  type TokenVerifier,
+} from '@asn/service-kit';
+import { startTrainingConsumer, type TrainingConsumer } from './consumers/trainingConsumer';
+import { employeeTrainingRoutes } from './employees/employeeTraining.http';
+import { trainingErrorMapper } from './errors';
+import { programmeRoutes } from './programmes/programme.http';
+import { openTrainingReadModel, type TrainingReadModel } from './readModel';
+import type { TrainingRules } from './rules/rules';
+
+/** What the training service is built from; main.ts wires real adapters, tests wire temp ones. */
+export interface TrainingDeps {
+  readonly store: EventStore;
+  /** Where asn.personnel.v1, asn.evaluation.v1 and the service's own asn.training.v1 are read from. */
+  readonly bus: Bus;
+  readonly logger: Logger;
+  readonly auth: TokenVerifier;
+  readonly idempotency: IdempotencyStore;
+  readonly rules: TrainingRules;
+  /** DATA_DIR/training.readmodel.db. */
+  readonly readModelPath: string;
+  readonly trustProxyHops?: number;
+  readonly now?: () => Date;
+  /** The relay to Kafka (BUS=kafka); absent on the local bus. */
+  readonly relay?: Relay;
+}
+
+export const SERVICE = {
+  name: 'training',
+  version: '0.1.0',
+  description: 'Training programmes and their participants, enrolment from training needs, attendance, completion and the yearly JP tally.',
+} as const;
+
+export interface TrainingApp {
+  app: ReturnType<typeof createServiceApp>;
+  readModel: TrainingReadModel;
+  consumer: TrainingConsumer;
+  /** Stops the consumer and closes the read model (the store, bus and other adapters belong to the caller). */
+  stop(): Promise<void>;
+}
+
+/** The training service's express app (no listen), its read model and the consumer that feeds it. */
+export const createApp = async (deps: TrainingDeps): Promise<TrainingApp> => {
+  const now = deps.now ?? (() => new Date());
+  const readModel = openTrainingReadModel(deps.readModelPath);
+  const placement = { store: deps.store, now, readModel, logger: deps.logger };
+  const consumer = await startTrainingConsumer({ ...placement, bus: deps.bus });
+  let caughtUp = false;
+  void consumer.consumer.caughtUp.then(() => {
+    caughtUp = true;
+  });
+  const { relay } = deps;
+  const app = createServiceApp({
+    service: SERVICE,
+    logger: deps.logger,
+    routes: [
+      ...programmeRoutes(placement),
+      ...employeeTrainingRoutes({ readModel, rules: () => deps.rules, now }),
+      defineRoute({
+        method: 'get',
+        path: '/v1/rules',
+        summary: 'The JP entitlements in force, each naming its regulation',
+        tags: ['employees'],
+        operationId: 'getRules',
+        access: 'authenticated',
+        responses: { 200: { description: 'The rule set' } },
+        handler: () => ({ status: 200, body: deps.rules }),
+      }),
+    ],
+    readiness: [
+      { name: 'store', check: async () => void (await deps.store.headPosition()) },
+      {
+        name: 'consumer',
+        check: () => {
+          if (!caughtUp) throw new Error('the read model is catching up');
+        },
+      },
+      ...(relay
+        ? [
+            {
+              name: 'relay',
+              check: async () => {
+                if ((await relay.status()).state === 'stopped') throw new Error('the relay stopped');
+              },
+            },
+          ]
+        : []),
+    ],
+    auth: deps.auth,
+    idempotency: deps.idempotency,
+    errorMappers: [trainingErrorMapper, eventStoreErrorMapper],
+    ...(deps.trustProxyHops === undefined ? {} : { trustProxyHops: deps.trustProxyHops }),
+    now,
+  });
+  return {
+    app,
+    readModel,
+    consumer,
+    stop: async () => {
+      await consumer.stop();
+      readModel.close();
+    },
+  };
+};

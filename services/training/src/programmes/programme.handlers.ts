@@ -1,0 +1,107 @@
+import { streamId, trainingEventRegistry } from '@asn/contracts';
+import { WrongExpectedRevisionError, type EventMetadata, type EventStore } from '@asn/event-store';
+import {
+  decideProgramme,
+  evolveProgramme,
+  initialProgramme,
+  ProgrammeDecisionError,
+  type Programme,
+  type ProgrammeCommand,
+  type ProgrammeEvent,
+} from './programme.domain';
+
+export const programmeStreamId = (programmeId: string): string => streamId('programme', programmeId);
+
+export interface LoadedProgramme {
+  state: Programme;
+  /** -1 when the stream does not exist. */
+  revision: number;
+  ids: ReadonlySet<string>;
+}
+
+export const loadProgramme = async (store: EventStore, programmeId: string): Promise<LoadedProgramme> => {
+  let state = initialProgramme();
+  let revision = -1;
+  const ids = new Set<string>();
+  for await (const event of store.readStream(programmeStreamId(programmeId))) {
+    state = evolveProgramme(state, trainingEventRegistry.parseEvent(event));
+    revision = event.revision;
+    ids.add(event.id);
+  }
+  return { state, revision, ids };
+};
+
+/** Who or what caused a command, and how to name the events it writes. */
+export interface CommandOrigin {
+  actor: { subject: string; role: string };
+  correlationId?: string;
+  /** The event that triggered a reaction. */
+  causationId?: string;
+  traceparent?: string;
+  /**
+   * The id of the i-th event written: derived from the request's idempotency digest or the triggering event's
+   * id, so a retry (of the request, or a redelivery) writes nothing twice.
+   */
+  eventId(index: number): string;
+}
+
+export interface CommandOutcome {
+  state: Programme;
+  revision: number;
+  events: readonly ProgrammeEvent[];
+  /** True when the events of this very command were already in the stream (a retry). */
+  replayed: boolean;
+}
+
+export interface ProgrammeHandlerDeps {
+  store: EventStore;
+  now: () => Date;
+}
+
+export const today = (now: () => Date): string => now().toISOString().slice(0, 10);
+
+/**
+ * Load → decide → append, for one programme. `command` may depend on the state (a reaction that looks at the
+ * participants). Without `expectedRevision` a concurrent append to the same programme is retried on fresh
+ * state: capacity is checked on the revision the append expects, so two enrolments never share the last seat.
+ */
+export const handleProgrammeCommand = async (
+  deps: ProgrammeHandlerDeps,
+  programmeId: string,
+  command: ProgrammeCommand,
+  origin: CommandOrigin,
+  expectedRevision?: number | 'exists',
+): Promise<CommandOutcome> => {
+  for (let attempt = 1; ; attempt++) {
+    const { state, revision, ids } = await loadProgramme(deps.store, programmeId);
+    if (ids.has(origin.eventId(0))) return { state, revision, events: [], replayed: true };
+    if (command.type !== 'ScheduleProgramme' && revision < 0) {
+      throw new ProgrammeDecisionError('not-found', 'programme-not-found', 'No such programme.');
+    }
+    const events = decideProgramme(command, state, { today: today(deps.now) });
+    if (events.length === 0) return { state, revision, events, replayed: false };
+    const metadata: EventMetadata = {
+      actor: origin.actor,
+      ...(origin.correlationId ? { correlationId: origin.correlationId } : {}),
+      ...(origin.causationId ? { causationId: origin.causationId } : {}),
+      ...(origin.traceparent ? { traceparent: origin.traceparent } : {}),
+    };
+    try {
+      const result = await deps.store.appendToStream(
+        programmeStreamId(programmeId),
+        events.map((event, i) => ({
+          id: origin.eventId(i),
+          type: event.type,
+          schemaVersion: trainingEventRegistry.latestVersion(event.type),
+          data: event.data,
+          metadata,
+        })),
+        { expectedRevision: expectedRevision ?? (revision < 0 ? 'no_stream' : revision) },
+      );
+      return { state: events.reduce(evolveProgramme, state), revision: result.nextExpectedRevision, events, replayed: false };
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError && expectedRevision === undefined && attempt < 5) continue;
+      throw error;
+    }
+  }
+};
