@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { openLocalBus, type LocalBus } from '@asn/bus';
+import { openKafkaBus } from '@asn/bus-kafka';
 import { streamId } from '@asn/contracts';
 import { newId } from '@asn/event-store';
 import { openSqliteEventStore, type SqliteEventStore } from '@asn/event-store-sqlite';
@@ -114,6 +115,19 @@ describe('promotion eligibility with the final appraisals of the evaluation serv
     ]);
   });
 
+  it('refuses a regular promotion while a recorded year is missing or below baik', async () => {
+    const proposed = await staff
+      .post(`/v1/employees/${employeeId}/proposals`)
+      .set('Idempotency-Key', key())
+      .send({
+        decision: { kind: 'promotion', promotionKind: 'regular', golongan: 'III/b' },
+        decree: decree('2026-04-01'),
+      });
+    // Proposal and approval check the same rules: the proposal is refused already, with the reason.
+    expect(proposed.status).toBe(409);
+    expect(JSON.stringify(proposed.body)).toContain('promotion.appraisal');
+  });
+
   it('takes the predicate an upheld objection put in force, and ignores other evaluation events and quarterly periods', async () => {
     const stream = streamId('evaluation', newId());
     await h.store.appendToStream(stream, [anAppraisalFinalised(employeeId, 2023, 'kurang')]);
@@ -148,6 +162,14 @@ describe('promotion eligibility with the final appraisals of the evaluation serv
       reasons: [],
     });
     expect(h.bus.deadLetters('personnel')).toEqual([]);
+    const proposed = await staff
+      .post(`/v1/employees/${employeeId}/proposals`)
+      .set('Idempotency-Key', key())
+      .send({
+        decision: { kind: 'promotion', promotionKind: 'regular', golongan: 'III/b' },
+        decree: decree('2026-04-01'),
+      });
+    expect(proposed.status).toBe(201);
   });
 
   it('reports the appraisal consumer as ready once it has caught up', async () => {
@@ -221,5 +243,26 @@ describe('the appraisal read model', () => {
     await appraisals.caughtUp(5_000);
     expect(appraisals.of(employeeId)).toEqual([{ year: 2025, predicate: 'baik' }]);
     expect(bus.deadLetters('personnel')).toEqual([expect.objectContaining({ errorClass: 'EventSchemaError' })]);
+  });
+
+  it('is not caught up while it cannot subscribe (no broker answers), and stops cleanly', async () => {
+    const unreachable = openKafkaBus({
+      brokers: ['127.0.0.1:1'],
+      clientId: 'personnel',
+      connectionTimeoutMs: 100,
+      requestTimeoutMs: 200,
+    });
+    const waiting = startAppraisals({
+      bus: unreachable,
+      path: path(),
+      logger: createLogger({ service: 'personnel', level: 'silent' }),
+      retryDelayMs: 50,
+    });
+    try {
+      await expect(waiting.caughtUp(300)).rejects.toThrow('the appraisal consumer has not caught up');
+    } finally {
+      await waiting.stop();
+      await unreachable.close();
+    }
   });
 });
