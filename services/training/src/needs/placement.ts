@@ -54,9 +54,8 @@ const startOrder = (a: Candidate, b: Candidate): number => {
 export const placeNeed = async (deps: PlacementDeps, need: Omit<NeedRow, 'status'>, also: readonly string[] = []): Promise<PlacementOutcome> => {
   const known = deps.readModel.need(need.needId);
   if (known && known.status !== 'open') return 'already-placed';
-  // The need's day or today, whichever is later: a programme must start after both.
-  const now = today(deps.now);
-  const day = need.identifiedOn > now ? need.identifiedOn : now;
+  // The need's day is the day it is handled (the injected clock): a programme must start after it.
+  const day = today(deps.now);
   const ids = [...new Set([...deps.readModel.candidateProgrammes(need.competencyArea, day), ...also])];
   const candidates: Candidate[] = [];
   for (const programmeId of ids) {

@@ -53,6 +53,8 @@ export type ProgrammeCommand =
       basis: EnrollmentBasis;
       /** Whether the org chart shows the employee active today (the handler looks it up). */
       employeeActive: boolean;
+      /** The TMT of a recorded dismissal, retirement or contract end, if any, also one in the future. */
+      employeeLeavesOn?: string;
     }
   | { type: 'RecordAttendance'; enrollmentId: string; date: string; present: boolean; recordedBy: string }
   | { type: 'CompleteParticipant'; enrollmentId: string; certificateNumber: string; completedOn: string; recordedBy: string }
@@ -175,6 +177,9 @@ export const decideProgramme = (command: ProgrammeCommand, state: Programme, con
       const programme = requireOpen(state);
       if (programme.details.startsOn <= today) refuse('programme-started', 'The programme has already started.');
       if (!command.employeeActive) refuse('employee-not-active', 'The employee is not active according to the org chart.');
+      if (command.employeeLeavesOn !== undefined && command.employeeLeavesOn <= programme.details.startsOn) {
+        refuse('employee-leaves-before-start', 'The employee leaves the service before the programme starts.');
+      }
       if (programme.enrollments[command.enrollmentId]) refuse('enrollment-exists', 'An enrolment with this id exists.');
       const existing = activeEnrollmentOf(programme, command.employeeId);
       if (existing) {

@@ -74,6 +74,11 @@ describe('enrolling', () => {
     spec.given([scheduled()]).when(enroll(1, { employeeActive: false })).thenThrows(ProgrammeDecisionError, refusedWith('employee-not-active'));
   });
 
+  it('refuses an employee who leaves the service on or before the first day', () => {
+    spec.given([scheduled()]).when(enroll(1, { employeeLeavesOn: '2026-03-02' })).thenThrows(ProgrammeDecisionError, refusedWith('employee-leaves-before-start'));
+    spec.given([scheduled()]).when(enroll(1, { employeeLeavesOn: '2026-03-03' })).then([enrolled(1, byOfficer('Needed for the new service counter'))]);
+  });
+
   it('refuses an employee already enrolled or waitlisted there', () => {
     spec
       .given([scheduled({ capacity: 1 }), enrolled(1)])

@@ -202,6 +202,8 @@ export const programmeRoutes = (deps: ProgrammeRouteDeps): Route[] => {
         const origin = originOf(ctx);
         const enrollmentId = origin.id('enrollment');
         const employee = deps.readModel.orgChart.employeeOn(ctx.body.employeeId, today(deps.now));
+        // A leaving decision recorded ahead of its TMT shows on the last day the org chart knows.
+        const leaving = deps.readModel.orgChart.employeeOn(ctx.body.employeeId, '2199-12-31');
         const outcome = await run(
           ctx.params.programmeId,
           {
@@ -210,6 +212,7 @@ export const programmeRoutes = (deps: ProgrammeRouteDeps): Route[] => {
             employeeId: ctx.body.employeeId,
             basis: { kind: 'officer', by: origin.actor.subject, ...(ctx.body.note ? { note: ctx.body.note } : {}) },
             employeeActive: employee?.status === 'active',
+            ...(leaving?.leftOn ? { employeeLeavesOn: leaving.leftOn } : {}),
           },
           ctx,
           origin,
