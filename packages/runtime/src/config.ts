@@ -81,6 +81,12 @@ const commonShape = (defaults: ServiceDefaults) => ({
     .pipe(z.array(z.enum(['relay.afterPublish']))),
   /** How long in-flight requests may take to finish on SIGTERM. */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /**
+   * Where the service's clock starts (ISO 8601 date-time with offset); it then runs at normal speed. For
+   * rehearsing a period on a copy of the data and for end-to-end tests (a programme that starts next month);
+   * leave unset in production, where the clock is the machine's.
+   */
+  CLOCK_START: z.iso.datetime({ offset: true }).optional(),
 });
 
 type CommonShape = ReturnType<typeof commonShape>;

@@ -38,6 +38,8 @@ export interface ServiceRuntime<Config extends ServiceConfig = ServiceConfig> {
   readonly bus: Bus;
   /** The relay of this service's events to Kafka (BUS=kafka); undefined on the local bus. */
   readonly relay: Relay | undefined;
+  /** The service's clock: the machine's, or one started at CLOCK_START. Pass it to createApp. */
+  readonly now: () => Date;
 }
 
 /** What a service's `start` hands back: its app, and what to stop before the runtime's adapters close. */
@@ -115,7 +117,10 @@ const open = async <Config extends ServiceConfig>(name: Context, config: Config)
     // On the local bus the store file is the bus: a commit is the publication, consumers read the global log.
     bus = openLocalBus({ store, path: storePath });
   }
-  return { name, config, logger, dataDir, storePath, store, idempotency, auth, masterKey, bus, relay };
+  const offsetMs = config.CLOCK_START === undefined ? 0 : Date.parse(config.CLOCK_START) - Date.now();
+  if (offsetMs !== 0) logger.warn({ clockStart: config.CLOCK_START }, 'the service clock starts at CLOCK_START, not now');
+  const now = offsetMs === 0 ? () => new Date() : () => new Date(Date.now() + offsetMs);
+  return { name, config, logger, dataDir, storePath, store, idempotency, auth, masterKey, bus, relay, now };
 };
 
 /**
