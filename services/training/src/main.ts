@@ -25,6 +25,7 @@ const main = async (): Promise<void> => {
         rules,
         readModelPath: join(runtime.dataDir, 'training.readmodel.db'),
         trustProxyHops: runtime.config.TRUST_PROXY_HOPS,
+        now: runtime.now,
         ...(runtime.relay ? { relay: runtime.relay } : {}),
       });
       runtime.logger.info({ rulesVersion: rules.version, bus: runtime.config.BUS }, 'training rules loaded');
