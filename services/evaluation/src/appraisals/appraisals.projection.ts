@@ -19,6 +19,8 @@ export interface AppraisalIndex {
   all(): IterableIterator<IndexedAppraisal>;
   /** Open (non-final, non-closed) appraisals of an employee. */
   openOf(employeeId: string): IndexedAppraisal[];
+  /** Tickets of complaints noted on any appraisal of the employee. */
+  notedComplaints(employeeId: string): ReadonlySet<string>;
   /** Predicates of the unit's final appraisals of a period, by appraisal id. */
   finalPredicates(unitId: string, period: string): Map<string, Predicate>;
   /** The unit's own rating for a year, when set. */
@@ -37,6 +39,7 @@ export const startAppraisalIndex = (deps: { store: EventStore; logger: Logger })
   const appraisals = new Map<string, IndexedAppraisal>();
   const byEmployee = new Map<string, Set<string>>();
   const ratings = new Map<string, { rating: Predicate; revision: number }>();
+  const noted = new Map<string, Set<string>>();
   let position = 0;
   let skipped = 0;
   const waiters = new Set<{ target: number; resolve: () => void }>();
@@ -52,6 +55,9 @@ export const startAppraisalIndex = (deps: { store: EventStore; logger: Logger })
     const current = appraisals.get(id);
     const state = evolve(current?.state ?? initialAppraisal(), event satisfies AppraisalEvent);
     appraisals.set(id, { appraisalId: id, state, revision: recorded.revision });
+    if (event.type === 'ComplaintNoted' && state.employeeId !== undefined) {
+      noted.set(state.employeeId, (noted.get(state.employeeId) ?? new Set<string>()).add(event.data.ticketId));
+    }
     if (state.employeeId !== undefined) {
       const set = byEmployee.get(state.employeeId) ?? new Set<string>();
       set.add(id);
@@ -110,6 +116,7 @@ export const startAppraisalIndex = (deps: { store: EventStore; logger: Logger })
         const a = appraisals.get(id);
         return a && isOpen(a.state) ? [a] : [];
       }),
+    notedComplaints: (employeeId) => noted.get(employeeId) ?? new Set<string>(),
     finalPredicates: (unitId, period) => {
       const found = new Map<string, Predicate>();
       for (const a of appraisals.values()) {

@@ -107,7 +107,16 @@ export const startConsumers = async (deps: ConsumerDeps): Promise<EvaluationCons
   };
 
   const noteOn = async (appraisalId: string, employeeId: string): Promise<void> => {
-    for (const complaint of unnoted.all(employeeId)) {
+    const pendingNotes = unnoted.all(employeeId);
+    if (pendingNotes.length === 0) return;
+    // A rebuilt read model forgets which complaints were noted: the appraisals' own events remember it.
+    await index.catchUp();
+    const alreadyNoted = index.notedComplaints(employeeId);
+    for (const complaint of pendingNotes) {
+      if (alreadyNoted.has(complaint.ticket_id)) {
+        markNoted.run(complaint.ticket_id);
+        continue;
+      }
       await handleAppraisalCommand(
         handlers,
         appraisalId,

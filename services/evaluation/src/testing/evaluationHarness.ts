@@ -29,6 +29,11 @@ export interface EvaluationHarness {
   api: HttpClient;
   /** A client acting as `subject` with `role`. */
   as(role: Role, subject?: string): Promise<HttpClient>;
+  /**
+   * Stops the app and starts it again on the same files; `redeliver` moves the consumers' checkpoints back to
+   * the start of the log (every event delivered again), `freshReadModel` deletes the read model first.
+   */
+  restart(options?: { redeliver?: boolean; freshReadModel?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,42 +42,61 @@ export const startEvaluationHarness = async (options: { now?: () => Date; rules?
   const storePath = join(dataDir, 'asn.db');
   const store = openSqliteEventStore({ path: storePath });
   const bus = openLocalBus({ store, path: storePath });
-  const readModel = new Database(join(dataDir, 'evaluation.readmodel.db'));
-  readModel.pragma('journal_mode = WAL');
+  const readModelPath = join(dataDir, 'evaluation.readmodel.db');
   const idempotency: SqliteIdempotencyStore = createSqliteIdempotencyStore({ database: join(dataDir, 'evaluation.idempotency.db') });
   const issuer: LocalIssuer = await openLocalIssuer({ dataDir });
   const keys = openSqliteKeyStore({ path: join(dataDir, 'evaluation.keys.db'), masterKey: loadOrCreateMasterKey(join(dataDir, 'privacy.master.key')) });
-  const evaluation = await createApp({
-    store,
-    bus,
-    readModel,
-    idempotency,
-    keys,
-    rules: options.rules ?? DEFAULT_RULES,
-    logger: createLogger({ service: 'evaluation', level: 'silent' }),
-    auth: createTokenVerifier({ issuer: issuer.issuer, audience: 'evaluation', jwks: issuer.jwks }),
-    ...(options.now ? { now: options.now } : {}),
-  });
-  const api = http(evaluation.app);
-  return {
+  const start = async () => {
+    const readModel = new Database(readModelPath);
+    readModel.pragma('journal_mode = WAL');
+    const evaluation = await createApp({
+      store,
+      bus,
+      readModel,
+      idempotency,
+      keys,
+      rules: options.rules ?? DEFAULT_RULES,
+      logger: createLogger({ service: 'evaluation', level: 'silent' }),
+      auth: createTokenVerifier({ issuer: issuer.issuer, audience: 'evaluation', jwks: issuer.jwks }),
+      ...(options.now ? { now: options.now } : {}),
+    });
+    return { readModel, evaluation };
+  };
+  const stop = async (running: { readModel: Database.Database; evaluation: EvaluationApp }) => {
+    await running.evaluation.stop();
+    running.readModel.close();
+  };
+  let running = await start();
+  const harness: EvaluationHarness = {
     dataDir,
     store,
     bus,
     keys,
-    readModel,
-    evaluation,
-    api,
-    as: async (role, subject = `${role}-1`) => api.withToken(await issuer.issue({ subject, roles: [role], audience: 'evaluation', ttl: '10m' })),
+    readModel: running.readModel,
+    evaluation: running.evaluation,
+    api: http(running.evaluation.app),
+    as: async (role, subject = `${role}-1`) => harness.api.withToken(await issuer.issue({ subject, roles: [role], audience: 'evaluation', ttl: '10m' })),
+    restart: async ({ redeliver = false, freshReadModel = false } = {}) => {
+      await stop(running);
+      if (freshReadModel) for (const suffix of ['', '-wal', '-shm']) rmSync(`${readModelPath}${suffix}`, { force: true });
+      if (redeliver) {
+        for (const group of ['evaluation.personnel', 'evaluation.feedback']) await store.checkpoints(`bus:${group}`).save(0);
+      }
+      running = await start();
+      harness.readModel = running.readModel;
+      harness.evaluation = running.evaluation;
+      harness.api = http(running.evaluation.app);
+    },
     close: async () => {
-      await evaluation.stop();
+      await stop(running);
       await bus.close();
       idempotency.close();
       keys.close();
-      readModel.close();
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return harness;
 };
 
 let keySequence = 0;
