@@ -11,7 +11,7 @@ const common = {
   transform,
   transformIgnorePatterns: [`/node_modules/(?!(\\.pnpm/)?(${esmOnly.join('|')})[@/])`],
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/bench'],
+  roots: ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/bench', '<rootDir>/e2e'],
 };
 const tier = (name, pattern) => ({ ...common, displayName: name, testMatch: [`**/*.${pattern}.test.ts`] });
 
