@@ -167,8 +167,9 @@ const main = async (): Promise<number> => {
   out(fmt(['service', 'url', 'openapi']));
   for (const row of rows) out(fmt(row));
   out('');
-  out('A bearer token for a role (printed by the local issuer, valid 1h):');
+  out('A bearer token for a role and a service (printed by the local issuer, valid 1h; --aud names the service):');
   out('  ./ledger token hr-staff --aud personnel');
+  out('  ./ledger token evaluator --aud evaluation --sub <employee id of the evaluator>');
   out(
     `  curl -H "Authorization: Bearer $(./ledger token auditor --aud personnel)" ${baseUrl(running[0]!)}/v1/store/head`,
   );
