@@ -61,6 +61,17 @@ export interface ProgrammeHandlerDeps {
 export const today = (now: () => Date): string => now().toISOString().slice(0, 10);
 
 /**
+ * How often a command without `expectedRevision` decides again after losing a race for the programme's
+ * next revision. Every lost race means another command was appended, so N commands racing for one programme
+ * need at most N - 1 retries each; the bound only stops a command that keeps losing under extreme contention
+ * (it then fails with the conflict, 409, and nothing of it is written).
+ */
+export const MAX_ATTEMPTS = 50;
+
+/** A short random pause before deciding again, so that the losers of a race do not collide again in step. */
+const backoff = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(20, 2 * attempt)));
+
+/**
  * Load → decide → append, for one programme. `command` may depend on the state (a reaction that looks at the
  * participants). Without `expectedRevision` a concurrent append to the same programme is retried on fresh
  * state: capacity is checked on the revision the append expects, so two enrolments never share the last seat.
@@ -100,7 +111,10 @@ export const handleProgrammeCommand = async (
       );
       return { state: events.reduce(evolveProgramme, state), revision: result.nextExpectedRevision, events, replayed: false };
     } catch (error) {
-      if (error instanceof WrongExpectedRevisionError && expectedRevision === undefined && attempt < 5) continue;
+      if (error instanceof WrongExpectedRevisionError && expectedRevision === undefined && attempt < MAX_ATTEMPTS) {
+        await backoff(attempt);
+        continue;
+      }
       throw error;
     }
   }
