@@ -2,7 +2,8 @@ import type { Bus, Relay } from '@asn/bus';
 import type { EventStore } from '@asn/event-store';
 import { openOrgChart, type OrgChart } from '@asn/org-chart';
 import { createFieldCipher, type SubjectKeyStore } from '@asn/privacy';
-import { createServiceApp, defineRoute, eventStoreErrorMapper, type IdempotencyStore, type Logger, type TokenVerifier } from '@asn/service-kit';
+import { consumerReadiness, operationsReadiness, operationsRoutes, rulesRoute } from '@asn/runtime';
+import { createServiceApp, eventStoreErrorMapper, type IdempotencyStore, type Logger, type TokenVerifier } from '@asn/service-kit';
 import type { Database } from 'better-sqlite3';
 import { appraisalRoutes } from './appraisals/appraisal.http';
 import { startAppraisalIndex, type AppraisalIndex } from './appraisals/appraisals.projection';
@@ -54,7 +55,6 @@ export const createApp = async (deps: EvaluationDeps): Promise<EvaluationApp> =>
   const index = startAppraisalIndex({ store: deps.store, logger: deps.logger });
   const orgChart = openOrgChart(deps.readModel);
   const consumers = await startConsumers({ bus: deps.bus, db: deps.readModel, orgChart, index, handlers, logger: deps.logger });
-  const { relay } = deps;
 
   const app = createServiceApp({
     service: SERVICE,
@@ -62,48 +62,14 @@ export const createApp = async (deps: EvaluationDeps): Promise<EvaluationApp> =>
     routes: [
       ...appraisalRoutes({ handlers, index, orgChart, complaints: consumers.complaints, rules, orgChartReady: () => consumers.personnel.caughtUp, now }),
       ...unitRatingRoutes({ store: deps.store, index, rules }),
-      defineRoute({
-        method: 'get',
-        path: '/v1/rules',
-        summary: 'The appraisal rules in force: predicate grid, distribution caps, objection window, training-need areas',
-        tags: ['rules'],
-        operationId: 'getRules',
-        access: 'authenticated',
-        responses: { 200: { description: 'The rule set' } },
-        handler: () => ({ status: 200, body: deps.rules }),
-      }),
+      rulesRoute(deps.rules, 'The appraisal rules in force: predicate grid, distribution caps, objection window, training-need areas', 'rules'),
+      ...operationsRoutes(deps),
     ],
-    readiness: [
-      {
-        name: 'store',
-        check: async () => {
-          await deps.store.headPosition();
-        },
-      },
-      {
-        name: 'read model',
-        check: async () => {
-          await index.catchUp(1_000);
-        },
-      },
-      {
-        name: 'consumers',
-        check: async () => {
-          const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the consumers are catching up')), 1_000).unref());
-          await Promise.race([consumers.caughtUp, timeout]);
-        },
-      },
-      ...(relay
-        ? [
-            {
-              name: 'relay',
-              check: async () => {
-                if ((await relay.status()).state === 'stopped') throw new Error('the relay stopped');
-              },
-            },
-          ]
-        : []),
-    ],
+    readiness: operationsReadiness(
+      deps,
+      { name: 'read model', check: () => index.catchUp(1_000) },
+      consumerReadiness('consumers', consumers.caughtUp),
+    ),
     auth: deps.auth,
     idempotency: deps.idempotency,
     errorMappers: [evaluationErrorMapper, eventStoreErrorMapper],

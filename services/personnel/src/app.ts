@@ -1,15 +1,14 @@
 import type { Bus, Relay } from '@asn/bus';
 import type { EventStore } from '@asn/event-store';
 import { createFieldCipher, type SubjectKeyStore } from '@asn/privacy';
+import { operationsReadiness, operationsRoutes, rulesRoute } from '@asn/runtime';
 import {
   createServiceApp,
-  defineRoute,
   eventStoreErrorMapper,
   type IdempotencyStore,
   type Logger,
   type TokenVerifier,
 } from '@asn/service-kit';
-import { z } from 'zod';
 import { startAppraisals, type AppraisalFact, type Appraisals } from './appraisals/appraisal.projection';
 import { auditRoutes } from './audit/audit.http';
 import type { AuditLog } from './audit/auditLog';
@@ -52,63 +51,6 @@ export const SERVICE = {
     'Employee records and decrees (SK) of the civil service: proposals, approvals, the org chart, eligibility.',
 } as const;
 
-export const StoreHead = z.object({ position: z.number().int().min(0) });
-export type StoreHead = z.infer<typeof StoreHead>;
-
-const storeHeadRoute = (store: EventStore) =>
-  defineRoute({
-    method: 'get',
-    path: '/v1/store/head',
-    summary: "Global position of the event store's last committed event",
-    tags: ['operations'],
-    operationId: 'getStoreHead',
-    access: ['auditor', 'operator'],
-    responses: { 200: { description: 'The head position; 0 when the store is empty', schema: StoreHead } },
-    handler: async () => ({ status: 200, body: { position: await store.headPosition() } satisfies StoreHead }),
-  });
-
-export const RelayStatusBody = z.object({
-  topic: z.string(),
-  state: z.enum(['publishing', 'retrying', 'stopped']),
-  position: z.number().int(),
-  head: z.number().int(),
-  lag: z
-    .number()
-    .int()
-    .describe('committed events of this service not yet acknowledged by the broker (counted up to 10,000)'),
-  lagMs: z.number().describe('age of the oldest of them in milliseconds; 0 when none waits'),
-  lastCommitToAckMs: z.number().optional(),
-  published: z.number().int(),
-  failedAttempts: z.number().int(),
-  lastError: z.string().optional(),
-});
-
-export type RelayStatusBody = z.infer<typeof RelayStatusBody>;
-
-const relayRoute = (relay: Relay) =>
-  defineRoute({
-    method: 'get',
-    path: '/v1/relay',
-    summary: 'The relay to Kafka: position, lag behind the store, and whether the broker answers',
-    tags: ['operations'],
-    operationId: 'getRelayStatus',
-    access: ['auditor', 'operator'],
-    responses: { 200: { description: 'The relay status', schema: RelayStatusBody } },
-    handler: async () => ({ status: 200, body: (await relay.status()) satisfies RelayStatusBody }),
-  });
-
-const rulesRoute = (rules: PersonnelRules) =>
-  defineRoute({
-    method: 'get',
-    path: '/v1/rules',
-    summary: 'The personnel rules in force (promotion, transfer, retirement), each naming its regulation',
-    tags: ['eligibility'],
-    operationId: 'getRules',
-    access: 'authenticated',
-    responses: { 200: { description: 'The rule set' } },
-    handler: () => ({ status: 200, body: rules }),
-  });
-
 export interface PersonnelApp {
   app: ReturnType<typeof createServiceApp>;
   roster: Roster;
@@ -121,7 +63,6 @@ export interface PersonnelApp {
 /** The personnel service's express app (no listen) and its read model. */
 export const createApp = (deps: PersonnelDeps): PersonnelApp => {
   const now = deps.now ?? (() => new Date());
-  const { relay } = deps;
   const codec = createEmployeeCodec(createFieldCipher(deps.keys));
   const roster = startRoster({ store: deps.store, codec, logger: deps.logger });
   if (deps.bus && !deps.readModelPath) throw new TypeError('createApp: a bus needs a readModelPath for its read model');
@@ -149,37 +90,18 @@ export const createApp = (deps: PersonnelDeps): PersonnelApp => {
       ...unitRoutes({ store: deps.store, units, roster, now }),
       ...employeeRoutes({ ...handlerDeps, roster, audit: deps.audit }),
       ...auditRoutes(deps.audit),
-      rulesRoute(deps.rules),
-      storeHeadRoute(deps.store),
-      ...(relay ? [relayRoute(relay)] : []),
+      rulesRoute(
+        deps.rules,
+        'The personnel rules in force (promotion, transfer, retirement), each naming its regulation',
+        'eligibility',
+      ),
+      ...operationsRoutes(deps),
     ],
-    readiness: [
-      {
-        name: 'store',
-        check: async () => {
-          await deps.store.headPosition();
-        },
-      },
-      {
-        name: 'read model',
-        check: async () => {
-          await roster.catchUp(1_000);
-        },
-      },
+    readiness: operationsReadiness(
+      deps,
+      { name: 'read model', check: () => roster.catchUp(1_000) },
       ...(appraisals ? [{ name: 'appraisals', check: () => appraisals.caughtUp(1_000) }] : []),
-      // A broker outage leaves the service ready: commands are safe in the store and the relay catches up
-      // (GET /v1/relay shows the lag). Only a relay that stopped for good makes the service unready.
-      ...(relay
-        ? [
-            {
-              name: 'relay',
-              check: async () => {
-                if ((await relay.status()).state === 'stopped') throw new Error('the relay stopped');
-              },
-            },
-          ]
-        : []),
-    ],
+    ),
     auth: deps.auth,
     idempotency: deps.idempotency,
     errorMappers: [personnelErrorMapper, eventStoreErrorMapper],

@@ -1,8 +1,8 @@
 import type { Bus, Relay } from '@asn/bus';
 import type { EventStore } from '@asn/event-store';
+import { consumerReadiness, operationsReadiness, operationsRoutes, rulesRoute } from '@asn/runtime';
 import {
   createServiceApp,
-  defineRoute,
   eventStoreErrorMapper,
   type IdempotencyStore,
   type Logger,
@@ -52,47 +52,16 @@ export const createApp = async (deps: TrainingDeps): Promise<TrainingApp> => {
   const readModel = openTrainingReadModel(deps.readModelPath);
   const placement = { store: deps.store, now, readModel, logger: deps.logger };
   const consumer = await startTrainingConsumer({ ...placement, bus: deps.bus });
-  let caughtUp = false;
-  void consumer.consumer.caughtUp.then(() => {
-    caughtUp = true;
-  });
-  const { relay } = deps;
   const app = createServiceApp({
     service: SERVICE,
     logger: deps.logger,
     routes: [
       ...programmeRoutes(placement),
       ...employeeTrainingRoutes({ readModel, rules: () => deps.rules, now }),
-      defineRoute({
-        method: 'get',
-        path: '/v1/rules',
-        summary: 'The JP entitlements in force, each naming its regulation',
-        tags: ['employees'],
-        operationId: 'getRules',
-        access: 'authenticated',
-        responses: { 200: { description: 'The rule set' } },
-        handler: () => ({ status: 200, body: deps.rules }),
-      }),
+      rulesRoute(deps.rules, 'The JP entitlements in force, each naming its regulation', 'employees'),
+      ...operationsRoutes(deps),
     ],
-    readiness: [
-      { name: 'store', check: async () => void (await deps.store.headPosition()) },
-      {
-        name: 'consumer',
-        check: () => {
-          if (!caughtUp) throw new Error('the read model is catching up');
-        },
-      },
-      ...(relay
-        ? [
-            {
-              name: 'relay',
-              check: async () => {
-                if ((await relay.status()).state === 'stopped') throw new Error('the relay stopped');
-              },
-            },
-          ]
-        : []),
-    ],
+    readiness: operationsReadiness(deps, consumerReadiness('consumer', consumer.consumer.caughtUp)),
     auth: deps.auth,
     idempotency: deps.idempotency,
     errorMappers: [trainingErrorMapper, eventStoreErrorMapper],
