@@ -6,6 +6,7 @@ import {
   type EmployeeType,
   type Position,
 } from '@asn/contracts';
+import { newId, type EventStore } from '@asn/event-store';
 import Database from 'better-sqlite3';
 import { openOrgChart, type OrgChange, type OrgChart, type PersonnelTopicEvent } from './orgChart';
 import { personnelTopicRegistry } from './topic';
@@ -176,4 +177,37 @@ export const given = (
   const chart = openOrgChart(db);
   for (const event of events) chart.apply(decoded(event));
   return { chart, db, when: (event) => chart.apply(decoded(event)) };
+};
+
+/**
+ * Appends the events to their streams in `store` as the personnel service records them, each checked against
+ * its contract first: a consumer's org chart then fills through the real bus.
+ */
+export const record = async (store: EventStore, ...events: TopicEvent[]): Promise<void> => {
+  for (const event of events) {
+    const { data } = decoded(event);
+    await store.appendToStream(event.subject, [{ id: newId(), type: event.eventType, data }]);
+  }
+};
+
+/** Records a unit's establishment in `store` (see {@link record}); returns its id. */
+export const establishUnit = async (
+  store: EventStore,
+  unitId = newId(),
+  name = 'Dinas Kesehatan',
+  parentUnitId?: string,
+): Promise<string> => {
+  await record(store, established(unitId, name, '2010-01-01', parentUnitId));
+  return unitId;
+};
+
+/** Records an appointment into the unit in `store` (see {@link record}), by default of a new PNS pelaksana; returns their id. */
+export const appointEmployee = async (
+  store: EventStore,
+  unitId: string,
+  options: { employeeId?: string; employeeType?: EmployeeType; position?: Position; tmt?: string } = {},
+): Promise<string> => {
+  const { employeeId = newId(), tmt = '2020-03-01', ...extra } = options;
+  await record(store, appointed(employeeId, tmt, { unitId, ...extra }));
+  return employeeId;
 };

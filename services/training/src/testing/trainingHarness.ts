@@ -1,46 +1,29 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openLocalBus, type LocalBus } from '@asn/bus';
-import { EvaluationEvents, PersonnelEvents, streamId, type UnitEvents, type EventData } from '@asn/contracts';
-import { newId, type AppendResult } from '@asn/event-store';
-import { openSqliteEventStore, type SqliteEventStore } from '@asn/event-store-sqlite';
-import {
-  createLogger,
-  createSqliteIdempotencyStore,
-  createTokenVerifier,
-  openLocalIssuer,
-  type LocalIssuer,
-  type Role,
-  type SqliteIdempotencyStore,
-} from '@asn/service-kit';
-import { http, waitUntil, type HttpClient } from '@asn/testing';
+import { EvaluationEvents, streamId, type EventData } from '@asn/contracts';
+import { newId } from '@asn/event-store';
+import type { SqliteEventStore } from '@asn/event-store-sqlite';
+import { decided, record } from '@asn/org-chart/testing';
+import { openTestRuntime, type ServiceHarness } from '@asn/runtime/testing';
+import { http, waitUntil } from '@asn/testing';
 import { createApp, type TrainingApp } from '../app';
+import { aProgramme } from '../programmes/programme.fixtures';
 import { DEFAULT_RULES } from '../rules/rules';
 
+export { appointEmployee, establishUnit } from '@asn/org-chart/testing';
+export { idempotencyKey as key } from '@asn/runtime/testing';
+
 /** The training app on real files in a temp dir: the SQLite store, the local bus over it, a local issuer. */
-export interface TrainingHarness {
-  dataDir: string;
-  store: SqliteEventStore;
-  bus: LocalBus;
+export interface TrainingHarness extends ServiceHarness {
   training: TrainingApp;
-  api: HttpClient;
   /** The clock the service sees; tests move it. */
   clock: { today: string };
-  /** A client acting as `subject` with `role` (and, for a unit-scoped official, the unit). */
-  as(role: Role, subject?: string, unit?: string): Promise<HttpClient>;
   /** Waits until the service's consumer has handled everything committed so far (and its reactions). */
   settle(): Promise<void>;
-  close(): Promise<void>;
 }
 
 export const startTrainingHarness = async (options: { today?: string } = {}): Promise<TrainingHarness> => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'training-'));
-  const storePath = join(dataDir, 'asn.db');
-  const store = openSqliteEventStore({ path: storePath, pollMs: 10 });
-  const bus = openLocalBus({ store, path: storePath });
-  const idempotency: SqliteIdempotencyStore = createSqliteIdempotencyStore({ database: join(dataDir, 'training.idempotency.db') });
-  const issuer: LocalIssuer = await openLocalIssuer({ dataDir });
+  const runtime = await openTestRuntime('training', { pollMs: 10 });
+  const { dataDir, store, bus, idempotency, logger, auth } = runtime;
   const clock = { today: options.today ?? '2026-02-01' };
   const training = await createApp({
     store,
@@ -48,8 +31,8 @@ export const startTrainingHarness = async (options: { today?: string } = {}): Pr
     idempotency,
     rules: DEFAULT_RULES,
     readModelPath: join(dataDir, 'training.readmodel.db'),
-    logger: createLogger({ service: 'training', level: 'silent' }),
-    auth: createTokenVerifier({ issuer: issuer.issuer, audience: 'training', jwks: issuer.jwks }),
+    logger,
+    auth,
     now: () => new Date(`${clock.today}T03:00:00Z`),
   });
   const api = http(training.app);
@@ -67,65 +50,17 @@ export const startTrainingHarness = async (options: { today?: string } = {}): Pr
     training,
     api,
     clock,
-    as: async (role, subject = `${role}-1`, unit) =>
-      api.withToken(await issuer.issue({ subject, roles: [role], audience: 'training', ttl: '10m', ...(unit ? { unit } : {}) })),
+    as: (role, subject, unit) => runtime.as(api, role, subject, unit),
     settle,
     close: async () => {
       await training.stop();
-      await bus.close();
-      idempotency.close();
-      await store.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await runtime.close();
     },
   };
 };
 
-const decree = (tmt: string) => ({ skNumber: `800/${tmt.slice(0, 4)}/BKPSDM`, skDate: tmt, tmt, signedBy: 'Wali Kota Tanjungbalai', legalBasis: 'UU 20/2023 tentang ASN' });
-
-/** Appends a unit as personnel would (stream `unit-<uuid>`); returns its id. */
-export const establishUnit = async (store: SqliteEventStore, unitId = newId()): Promise<string> => {
-  const data: EventData<typeof UnitEvents.UnitEstablished> = { name: 'Dinas Kesehatan', code: 'DINKES', tmt: '2020-01-01', legalBasis: 'Perda 5/2016' };
-  await store.appendToStream(streamId('unit', unitId), [{ id: newId(), type: 'UnitEstablished', data }]);
-  return unitId;
-};
-
-/** Appends an appointment as personnel would (stream `employee-<uuid>`), built to pass the contract's schema. */
-export const appointEmployee = async (
-  store: SqliteEventStore,
-  unitId: string,
-  options: { employeeId?: string; employeeType?: 'PNS' | 'CPNS' | 'PPPK'; tmt?: string } = {},
-): Promise<string> => {
-  const employeeId = options.employeeId ?? newId();
-  const employeeType = options.employeeType ?? 'PNS';
-  const tmt = options.tmt ?? '2020-03-01';
-  const data = PersonnelEvents.EmployeeAppointed.schema.parse({
-    decisionId: newId(),
-    proposedBy: 'staff-1',
-    approvedBy: 'approver-1',
-    decision: {
-      kind: 'appointment',
-      employeeType,
-      ...(employeeType === 'PPPK' ? { pppkGrade: 'IX', contractUntil: '2030-03-01' } : { golongan: 'III/a' }),
-      unitId,
-      position: { kind: 'pelaksana', title: 'Pengadministrasi Umum' },
-    },
-    decree: decree(tmt),
-  });
-  await store.appendToStream(streamId('employee', employeeId), [{ id: newId(), type: 'EmployeeAppointed', data }]);
-  return employeeId;
-};
-
-/** Appends a retirement from `tmt` on to the employee's stream. */
-export const retireEmployee = async (store: SqliteEventStore, employeeId: string, tmt: string): Promise<AppendResult> => {
-  const data = PersonnelEvents.EmployeeRetired.schema.parse({
-    decisionId: newId(),
-    proposedBy: 'staff-1',
-    approvedBy: 'approver-1',
-    decision: { kind: 'retirement' },
-    decree: decree(tmt),
-  });
-  return store.appendToStream(streamId('employee', employeeId), [{ id: newId(), type: 'EmployeeRetired', data }]);
-};
+/** Records a retirement from `tmt` on the employee's stream, as personnel would. */
+export const retireEmployee = (store: SqliteEventStore, employeeId: string, tmt: string): Promise<void> => record(store, decided(employeeId, { kind: 'retirement' }, tmt));
 
 export interface IdentifiedNeed {
   needId: string;
@@ -154,19 +89,5 @@ export const identifyNeed = async (
   return { needId, eventId, appraisalId };
 };
 
-let keySequence = 0;
-/** A unique Idempotency-Key per call. */
-export const key = (): string => `k-${process.pid}-${++keySequence}-${Date.now()}`;
-
 /** A programme body that passes validation; `overrides` change single fields. */
-export const programmeBody = (overrides: Record<string, unknown> = {}) => ({
-  title: 'Pelatihan Pelayanan Prima',
-  competencyArea: 'technical',
-  jp: 24,
-  capacity: 2,
-  startsOn: '2026-03-02',
-  endsOn: '2026-03-05',
-  deliveryMode: 'classroom',
-  organiser: 'BKPSDM Kota Tanjungbalai',
-  ...overrides,
-});
+export const programmeBody = (overrides: Record<string, unknown> = {}) => ({ ...aProgramme(), ...overrides });
