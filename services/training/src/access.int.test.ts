@@ -99,7 +99,7 @@ describe('bad input and roles', () => {
       expectProblem(await officer.get('/v1/programmes?limit=-1'), 400);
       expectProblem(await officer.get('/v1/programmes?area=cooking'), 400);
       expectProblem(await officer.get('/v1/programmes?from=2026-02-30'), 400);
-      expectProblem(await officer.get('/v1/training-needs?status=closed'), 400);
+      expectProblem(await officer.get('/v1/training-needs?status=finished'), 400);
       expectProblem(await officer.get(`/v1/employees/${employeeId}/training?year=abc`), 400);
       expectProblem(await officer.get(`/v1/units/${unitId}/jp-shortfall?year=99999`), 400);
       const clamped = await officer.get('/v1/programmes?limit=100000').expect(200);

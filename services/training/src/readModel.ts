@@ -1,14 +1,19 @@
-import type { DecodedEvent } from '@asn/bus';
+import { openSqliteInbox, type DecodedEvent, type Inbox } from '@asn/bus';
 import { parseStreamId, trainingEventRegistry, type AppraisalPeriod, type CompetencyArea, type EnrollmentBasis, type Predicate } from '@asn/contracts';
-import { openOrgChart, type OrgChart } from '@asn/org-chart';
+import type { CheckpointStore } from '@asn/event-store';
+import { openOrgChart, type LeftBy, type OrgChart } from '@asn/org-chart';
 import Database from 'better-sqlite3';
 import type { EnrollmentStatus } from './programmes/programme.domain';
 
 /**
  * The training read models in one SQLite file (DATA_DIR/training.readmodel.db): programmes for lists and
- * matching, enrolments for the employee's record and the JP tally, training needs, the org chart, and the
- * consumer's inbox. Disposable: rebuilt from the topics by deleting the file.
+ * matching, enrolments for the employee's record and the JP tally, training needs (and the closing of those
+ * of employees who left), the org chart, the consumer's inbox, and how far the service's own events were
+ * read from the store. Disposable: rebuilt from the topics and the store by deleting the file.
  */
+
+/** The consumer's name in the inbox: every stream the read model applies, from the bus or the store. */
+export const INBOX = 'training';
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS programmes (
   programme_id TEXT PRIMARY KEY,
@@ -54,6 +59,17 @@ CREATE TABLE IF NOT EXISTS needs (
   seq INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS needs_by_area ON needs (competency_area, seq);
+CREATE TABLE IF NOT EXISTS need_closures (
+  need_id TEXT PRIMARY KEY,
+  reason TEXT NOT NULL,
+  left_on TEXT NOT NULL,
+  left_by TEXT NOT NULL,
+  trigger_event_id TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS own_checkpoints (
+  name TEXT PRIMARY KEY,
+  position INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pending_leavers (
   trigger_event_id TEXT PRIMARY KEY,
   employee_id TEXT NOT NULL,
@@ -87,6 +103,16 @@ export interface EnrollmentRow {
   cancellation?: { reason: string };
 }
 
+/** Why a need was closed without a programme: its employee left the service (dismissed, retired, contract ended). */
+export interface NeedClosure {
+  reason: 'employee-left';
+  /** The TMT of the leaving. */
+  leftOn: string;
+  leftBy: LeftBy;
+}
+
+export type NeedStatus = 'open' | 'closed' | EnrollmentStatus;
+
 export interface NeedRow {
   needId: string;
   needEventId: string;
@@ -98,10 +124,14 @@ export interface NeedRow {
   source: 'predicate' | 'competency-gap';
   predicate?: Predicate;
   identifiedOn: string;
-  /** open: no enrolment yet; otherwise the status of the enrolment it led to. */
-  status: 'open' | EnrollmentStatus;
+  /**
+   * open: no enrolment yet, waiting for a programme; closed: the employee left before it was placed (or its
+   * enrolment was withdrawn because they left); otherwise the status of the enrolment it led to.
+   */
+  status: NeedStatus;
   enrollmentId?: string;
   programmeId?: string;
+  closure?: NeedClosure;
 }
 
 export interface PendingLeaver {
@@ -116,7 +146,12 @@ export interface TrainingReadModel {
   /** Applies one event of asn.training.v1 (call inside the inbox's transaction). */
   applyTraining(event: DecodedEvent): void;
   /** Records a training need (idempotent by need id). */
-  recordNeed(need: Omit<NeedRow, 'status' | 'enrollmentId' | 'programmeId'>): void;
+  recordNeed(need: Omit<NeedRow, 'status' | 'enrollmentId' | 'programmeId' | 'closure'>): void;
+  /**
+   * Closes the employee's needs that have no enrolment (idempotent: a closed need stays closed as it was).
+   * Returns how many were closed now.
+   */
+  closeOpenNeedsOf(employeeId: string, closure: NeedClosure & { triggerEventId: string }): number;
   addPendingLeaver(leaver: PendingLeaver): void;
   pendingLeavers(): PendingLeaver[];
   removePendingLeaver(triggerEventId: string): void;
@@ -128,7 +163,17 @@ export interface TrainingReadModel {
   /** The employees' completions (for the tally of many at once). */
   completionsOf(employeeIds: readonly string[]): Map<string, NonNullable<EnrollmentRow['completion']>[]>;
   need(needId: string): NeedRow | undefined;
-  needs(filter: { status?: 'open' | 'enrolled'; area?: CompetencyArea; limit: number; offset: number }): NeedRow[];
+  /** `enrolled`: placed in a programme (any enrolment status) and not closed. */
+  needs(filter: { status?: 'open' | 'enrolled' | 'closed'; area?: CompetencyArea; limit: number; offset: number }): NeedRow[];
+  /** The consumer's inbox: which revision of each stream the read model has applied. */
+  readonly inbox: Inbox;
+  /**
+   * Resolves true once the read model has applied `stream` up to `revision` (a command's own write), false
+   * after `timeoutMs` without.
+   */
+  waitForApplied(stream: string, revision: number, timeoutMs?: number): Promise<boolean>;
+  /** Where the service's own events were read up to in the store, kept with what was applied from them. */
+  checkpoint(name: string): CheckpointStore;
   close(): void;
 }
 
@@ -161,6 +206,10 @@ interface EnrollmentDbRow {
 }
 
 interface NeedDbRow {
+  need_status: string;
+  closed_reason: string | null;
+  closed_left_on: string | null;
+  closed_left_by: string | null;
   need_id: string;
   need_event_id: string;
   appraisal_id: string;
@@ -181,8 +230,14 @@ const PROGRAMME_SELECT = `SELECT p.*,
   (SELECT COUNT(*) FROM enrollments e WHERE e.programme_id = p.programme_id AND e.status = 'waitlisted') AS waitlisted
   FROM programmes p`;
 
-const NEED_SELECT = `SELECT n.*, e.enrollment_id, e.programme_id, e.status AS enrollment_status
-  FROM needs n LEFT JOIN enrollments e ON e.need_id = n.need_id`;
+// A need's status: its enrolment's while that runs or was completed; closed once its employee left (also
+// when an enrolment made meanwhile was then withdrawn); else its cancelled enrolment's; else open.
+const NEED_SELECT = `SELECT * FROM (SELECT n.*, e.enrollment_id, e.programme_id, e.status AS enrollment_status,
+  c.reason AS closed_reason, c.left_on AS closed_left_on, c.left_by AS closed_left_by,
+  CASE WHEN e.status IN ('enrolled', 'waitlisted', 'completed') THEN e.status
+       WHEN c.need_id IS NOT NULL THEN 'closed'
+       ELSE COALESCE(e.status, 'open') END AS need_status
+  FROM needs n LEFT JOIN enrollments e ON e.need_id = n.need_id LEFT JOIN need_closures c ON c.need_id = n.need_id)`;
 
 const toProgramme = (row: ProgrammeDbRow): ProgrammeRow => ({
   programmeId: row.programme_id,
@@ -223,9 +278,12 @@ const toNeed = (row: NeedDbRow): NeedRow => ({
   source: row.source as NeedRow['source'],
   ...(row.predicate === null ? {} : { predicate: row.predicate as Predicate }),
   identifiedOn: row.identified_on,
-  status: (row.enrollment_status ?? 'open') as NeedRow['status'],
+  status: row.need_status as NeedStatus,
   ...(row.enrollment_id === null ? {} : { enrollmentId: row.enrollment_id }),
   ...(row.programme_id === null ? {} : { programmeId: row.programme_id }),
+  ...(row.closed_reason !== null && row.closed_left_on !== null && row.closed_left_by !== null
+    ? { closure: { reason: row.closed_reason as NeedClosure['reason'], leftOn: row.closed_left_on, leftBy: row.closed_left_by as LeftBy } }
+    : {}),
 });
 
 /** Opens (creating if needed) the read model file; WAL so that reads never wait for the consumer. */
@@ -264,7 +322,17 @@ export const openTrainingReadModel = (path: string): TrainingReadModel => {
     `SELECT programme_id FROM programmes WHERE competency_area = ? AND status = 'scheduled' AND starts_on > ? ORDER BY starts_on, programme_id`,
   );
   const enrollmentsByEmployee = db.prepare<[string], EnrollmentDbRow>('SELECT * FROM enrollments WHERE employee_id = ? ORDER BY seq');
-  const needById = db.prepare<[string], NeedDbRow>(`${NEED_SELECT} WHERE n.need_id = ?`);
+  const needById = db.prepare<[string], NeedDbRow>(`${NEED_SELECT} WHERE need_id = ?`);
+  const closeNeeds = db.prepare<[{ employee_id: string; reason: string; left_on: string; left_by: string; trigger_event_id: string }]>(
+    `INSERT OR IGNORE INTO need_closures (need_id, reason, left_on, left_by, trigger_event_id)
+     SELECT n.need_id, @reason, @left_on, @left_by, @trigger_event_id FROM needs n
+     WHERE n.employee_id = @employee_id AND NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.need_id = n.need_id)`,
+  );
+  const inbox = openSqliteInbox(db, INBOX);
+  const loadCheckpoint = db.prepare<[string], { position: number }>('SELECT position FROM own_checkpoints WHERE name = ?');
+  const saveCheckpoint = db.prepare<[string, number]>(
+    'INSERT INTO own_checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
+  );
   const pending = db.prepare<[], { trigger_event_id: string; employee_id: string; tmt: string }>('SELECT * FROM pending_leavers ORDER BY rowid');
   const addPending = db.prepare('INSERT INTO pending_leavers (trigger_event_id, employee_id, tmt) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   const removePending = db.prepare<[string]>('DELETE FROM pending_leavers WHERE trigger_event_id = ?');
@@ -340,6 +408,8 @@ export const openTrainingReadModel = (path: string): TrainingReadModel => {
         predicate: need.predicate ?? null,
         identified_on: need.identifiedOn,
       }),
+    closeOpenNeedsOf: (employeeId, closure) =>
+      closeNeeds.run({ employee_id: employeeId, reason: closure.reason, left_on: closure.leftOn, left_by: closure.leftBy, trigger_event_id: closure.triggerEventId }).changes,
     addPendingLeaver: (l) => addPending.run(l.triggerEventId, l.employeeId, l.tmt),
     pendingLeavers: () => pending.all().map((r) => ({ triggerEventId: r.trigger_event_id, employeeId: r.employee_id, tmt: r.tmt })),
     removePendingLeaver: (id) => removePending.run(id),
@@ -382,15 +452,32 @@ export const openTrainingReadModel = (path: string): TrainingReadModel => {
     needs: ({ status, area, limit, offset }) => {
       const where: string[] = [];
       const params: Record<string, unknown> = { limit, offset };
-      if (status === 'open') where.push('e.enrollment_id IS NULL');
-      if (status === 'enrolled') where.push('e.enrollment_id IS NOT NULL');
+      if (status === 'open' || status === 'closed') {
+        where.push('need_status = @status');
+        params.status = status;
+      }
+      if (status === 'enrolled') where.push("enrollment_id IS NOT NULL AND need_status <> 'closed'");
       if (area) {
-        where.push('n.competency_area = @area');
+        where.push('competency_area = @area');
         params.area = area;
       }
-      const sql = `${NEED_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY n.seq LIMIT @limit OFFSET @offset`;
+      const sql = `${NEED_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT @limit OFFSET @offset`;
       return db.prepare<[Record<string, unknown>], NeedDbRow>(sql).all(params).map(toNeed);
     },
+    inbox,
+    waitForApplied: async (stream, revision, timeoutMs = 5_000) => {
+      const deadline = Date.now() + timeoutMs;
+      // The consumer applies in this process: a short poll of one indexed row (false once the file is closed).
+      while (db.open && (inbox.revisionOf(stream) ?? -1) < revision) {
+        if (Date.now() >= deadline) return false;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      return db.open;
+    },
+    checkpoint: (name) => ({
+      load: async () => loadCheckpoint.get(name)?.position,
+      save: async (position) => void saveCheckpoint.run(name, position),
+    }),
     close: () => db.close(),
   };
 };

@@ -104,12 +104,14 @@ export const employeeTrainingRoutes = (deps: EmployeeTrainingDeps): Route[] => [
   defineRoute({
     method: 'get',
     path: '/v1/training-needs',
-    summary: 'Training needs from appraisals: open ones wait for a matching programme',
+    summary: 'Training needs from appraisals: open ones wait for a matching programme, closed ones belong to employees who left',
+    description:
+      'status=open: not placed yet; enrolled: placed in a programme (enrolled, waitlisted, completed or cancelled); closed: the employee left (dismissed, retired, contract ended) before the need was placed, with the reason and TMT in `closure`.',
     tags: ['training needs'],
     operationId: 'listTrainingNeeds',
     access: OFFICIALS,
     query: z.strictObject({
-      status: z.enum(['open', 'enrolled']).optional(),
+      status: z.enum(['open', 'enrolled', 'closed']).optional(),
       area: CompetencyArea.optional(),
       limit: limitParam({ max: 500, fallback: 100 }),
       offset: z.coerce.number().int().min(0).max(1_000_000).default(0),

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { newId } from '@asn/event-store';
 import { createLogger } from '@asn/service-kit';
 import { type HttpClient } from '@asn/testing';
 import { createApp } from '../app';
@@ -127,5 +128,22 @@ describe('enrolment from training needs', () => {
     await identifyNeed(h.store, { employeeId, unitId });
     await h.settle();
     expect((await enrolmentEvents()).map((e) => e.stream)).toEqual([`programme-${first}`, `programme-${second}`]);
+  });
+
+  it('places a need only once the org chart shows its employee in service on the programme\'s first day', async () => {
+    const programmeId = await schedule({ startsOn: '2026-03-02', endsOn: '2026-03-03', capacity: 5 });
+    // A need whose employee the org chart does not know (yet): personnel's events are behind evaluation's.
+    const employeeId = newId();
+    const need = await identifyNeed(h.store, { employeeId, unitId });
+    await h.settle();
+    expect(await enrolmentEvents()).toEqual([]);
+    expect(h.training.readModel.need(need.needId)).toMatchObject({ status: 'open' });
+
+    await appointEmployee(h.store, unitId, { employeeId });
+    await h.settle();
+    // The next programme of the area takes it, and the earliest with a seat is chosen again.
+    await schedule({ startsOn: '2026-04-06', endsOn: '2026-04-07' });
+    await h.settle();
+    expect(await enrolmentEvents()).toEqual([{ stream: `programme-${programmeId}`, type: 'ParticipantEnrolled', enrollmentId: needEnrollmentId(need.needId) }]);
   });
 });

@@ -1,5 +1,6 @@
 import { DuplicateEventIdError, derivedId } from '@asn/event-store';
 import type { Logger } from '@asn/service-kit';
+import { employmentOf } from '../employees/employment';
 import { activeEnrollmentOf, ProgrammeDecisionError, seatsLeft, type Programme } from '../programmes/programme.domain';
 import { handleProgrammeCommand, loadProgramme, today, type ProgrammeHandlerDeps } from '../programmes/programme.handlers';
 import type { NeedRow, TrainingReadModel } from '../readModel';
@@ -18,13 +19,22 @@ export interface Candidate {
 }
 
 /**
- * Where a need goes: among programmes of its area, not cancelled, starting after `day` and not already
- * holding the employee, the earliest with a free seat, else the earliest (its waitlist). Candidates come
- * in start order.
+ * Where a need goes: among programmes of its area, not cancelled, starting after `day`, not already
+ * holding the employee and on whose first day the employee is still in service (`activeOn`, from the org
+ * chart), the earliest with a free seat, else the earliest (its waitlist). Candidates come in start order.
  */
-export const choosePlacement = (candidates: readonly Candidate[], employeeId: string, day: string): { programmeId: string; seat: boolean } | undefined => {
+export const choosePlacement = (
+  candidates: readonly Candidate[],
+  employeeId: string,
+  day: string,
+  activeOn: (day: string) => boolean = () => true,
+): { programmeId: string; seat: boolean } | undefined => {
   const open = candidates.filter(
-    (c) => c.state.status === 'scheduled' && c.state.details.startsOn > day && activeEnrollmentOf(c.state, employeeId) === undefined,
+    (c) =>
+      c.state.status === 'scheduled' &&
+      c.state.details.startsOn > day &&
+      activeOn(c.state.details.startsOn) &&
+      activeEnrollmentOf(c.state, employeeId) === undefined,
   );
   const withSeat = open.find((c) => c.state.status === 'scheduled' && seatsLeft(c.state) > 0);
   if (withSeat) return { programmeId: withSeat.programmeId, seat: true };
@@ -32,7 +42,7 @@ export const choosePlacement = (candidates: readonly Candidate[], employeeId: st
   return first && { programmeId: first.programmeId, seat: false };
 };
 
-export type PlacementOutcome = 'enrolled' | 'waitlisted' | 'already-placed' | 'no-programme';
+export type PlacementOutcome = 'enrolled' | 'waitlisted' | 'already-placed' | 'no-programme' | 'not-active';
 
 export interface PlacementDeps extends ProgrammeHandlerDeps {
   readModel: TrainingReadModel;
@@ -56,6 +66,10 @@ export const placeNeed = async (deps: PlacementDeps, need: Omit<NeedRow, 'status
   if (known && known.status !== 'open') return 'already-placed';
   // The need's day is the day it is handled (the injected clock): a programme must start after it.
   const day = today(deps.now);
+  // Only someone in service today, and on the programme's first day, is placed: the org chart says so. The
+  // same facts go into the command, so the decider refuses what the choice below should never pick.
+  const employment = employmentOf(deps.readModel.orgChart, need.employeeId, day);
+  if (!employment.activeToday) return 'not-active';
   const ids = [...new Set([...deps.readModel.candidateProgrammes(need.competencyArea, day), ...also])];
   const candidates: Candidate[] = [];
   for (const programmeId of ids) {
@@ -66,7 +80,7 @@ export const placeNeed = async (deps: PlacementDeps, need: Omit<NeedRow, 'status
   const eventId = needEnrollmentEventId(need.needEventId);
   // Each refusal (a seat taken meanwhile is not one: the handler retries on fresh state) removes a candidate.
   while (candidates.length > 0) {
-    const choice = choosePlacement(candidates, need.employeeId, day);
+    const choice = choosePlacement(candidates, need.employeeId, day, employment.activeOn);
     if (!choice) return 'no-programme';
     try {
       const outcome = await handleProgrammeCommand(
@@ -84,7 +98,8 @@ export const placeNeed = async (deps: PlacementDeps, need: Omit<NeedRow, 'status
             source: need.source,
             ...(need.predicate ? { predicate: need.predicate } : {}),
           },
-          employeeActive: true,
+          employeeActive: employment.activeToday,
+          ...(employment.leavesOn === undefined ? {} : { employeeLeavesOn: employment.leavesOn }),
         },
         { actor: SERVICE_ACTOR, causationId: need.needEventId, eventId: () => eventId },
       );

@@ -25,4 +25,15 @@ describe('choosing a programme for a training need', () => {
     expect(choosePlacement([full], anEmployeeId(1), '2026-02-01')).toBeUndefined();
     expect(choosePlacement([full, later], anEmployeeId(7), '2026-04-06')).toBeUndefined();
   });
+
+  it('skips a programme on whose first day the employee is no longer (or not yet) in service', () => {
+    const early = programme('p-early', [scheduled({ startsOn: '2026-03-02', capacity: 1 })]);
+    const leavesApril = (day: string): boolean => day < '2026-04-01';
+    expect(choosePlacement([early, later], anEmployeeId(7), '2026-02-01', leavesApril)).toEqual({ programmeId: 'p-early', seat: true });
+    expect(choosePlacement([later], anEmployeeId(7), '2026-02-01', leavesApril)).toBeUndefined();
+    const earlyFull = programme('p-early', [scheduled({ startsOn: '2026-03-02', capacity: 1 }), enrolled(1)]);
+    // No waitlist of a programme they could not attend either.
+    expect(choosePlacement([earlyFull, later], anEmployeeId(7), '2026-02-01', (day) => day >= '2026-04-01')).toEqual({ programmeId: 'p-later', seat: true });
+    expect(choosePlacement([earlyFull], anEmployeeId(7), '2026-02-01', (day) => day >= '2026-04-01')).toBeUndefined();
+  });
 });

@@ -113,6 +113,13 @@ export const seatsLeft = (programme: ScheduledProgramme): number => Math.max(0, 
 export const activeEnrollmentOf = (programme: ScheduledProgramme, employeeId: string): Enrollment | undefined =>
   Object.values(programme.enrollments).find((e) => e.employeeId === employeeId && e.status !== 'cancelled');
 
+/**
+ * Whether an enrolment is lost when its employee leaves from `tmt` on: a place on a waitlist always, a seat
+ * when the programme starts on or after the TMT (someone who left on the TMT is not in service that day).
+ */
+export const lostOnLeaving = (status: EnrollmentStatus, startsOn: string, tmt: string): boolean =>
+  status === 'waitlisted' || (status === 'enrolled' && startsOn >= tmt);
+
 /** Whether a need's placement may enrol here: open, not started by `day`, and not already holding the employee. */
 export const acceptsEnrollments = (programme: Programme, day: string): boolean =>
   programme.status === 'scheduled' && programme.details.startsOn > day;
@@ -240,10 +247,7 @@ export const decideProgramme = (command: ProgrammeCommand, state: Programme, con
     }
     case 'WithdrawLeaver': {
       if (state.status !== 'scheduled') return [];
-      // Someone who left on the TMT is not in service on that day: a programme starting on it is lost too.
-      const leaving = Object.values(state.enrollments).filter(
-        (e) => e.employeeId === command.employeeId && (e.status === 'waitlisted' || (e.status === 'enrolled' && state.details.startsOn >= command.tmt)),
-      );
+      const leaving = Object.values(state.enrollments).filter((e) => e.employeeId === command.employeeId && lostOnLeaving(e.status, state.details.startsOn, command.tmt));
       if (leaving.length === 0) return [];
       return cancelAndAdmit(state, leaving, 'employee-left', command.cancelledBy, today);
     }

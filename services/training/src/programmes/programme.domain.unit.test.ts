@@ -4,6 +4,7 @@ import {
   decideProgramme,
   evolveProgramme,
   initialProgramme,
+  lostOnLeaving,
   ProgrammeDecisionError,
   seatsLeft,
   type Programme,
@@ -77,6 +78,14 @@ describe('enrolling', () => {
   it('refuses an employee who leaves the service on or before the first day', () => {
     spec.given([scheduled()]).when(enroll(1, { employeeLeavesOn: '2026-03-02' })).thenThrows(ProgrammeDecisionError, refusedWith('employee-leaves-before-start'));
     spec.given([scheduled()]).when(enroll(1, { employeeLeavesOn: '2026-03-03' })).then([enrolled(1, byOfficer('Needed for the new service counter'))]);
+  });
+
+  it("refuses the placement of a training need the same way: the employee's leaving and activity come from the org chart", () => {
+    spec
+      .given([scheduled()])
+      .when(enroll(1, { basis: byNeed(1), employeeLeavesOn: '2026-03-01' }))
+      .thenThrows(ProgrammeDecisionError, refusedWith('employee-leaves-before-start'));
+    spec.given([scheduled()]).when(enroll(1, { basis: byNeed(1), employeeActive: false })).thenThrows(ProgrammeDecisionError, refusedWith('employee-not-active'));
   });
 
   it('refuses an employee already enrolled or waitlisted there', () => {
@@ -238,6 +247,14 @@ describe('when an employee leaves (dismissal, retirement, contract end)', () => 
       .given([scheduled({ capacity: 1 }), enrolled(2), waitlisted(1)])
       .when(leave(1, '2026-04-01'))
       .then([{ type: 'EnrollmentCancelled', data: { enrollmentId: anEnrollmentId(1), employeeId: anEmployeeId(1), reason: 'employee-left', cancelledBy: 'training' } }]);
+  });
+
+  it('what a leaving takes: a waitlist place always, a seat when the programme starts on or after the TMT', () => {
+    expect(lostOnLeaving('waitlisted', '2026-03-02', '2026-06-01')).toBe(true);
+    expect(lostOnLeaving('enrolled', '2026-03-02', '2026-03-02')).toBe(true);
+    expect(lostOnLeaving('enrolled', '2026-03-02', '2026-03-03')).toBe(false);
+    expect(lostOnLeaving('completed', '2026-03-02', '2026-01-01')).toBe(false);
+    expect(lostOnLeaving('cancelled', '2026-03-02', '2026-01-01')).toBe(false);
   });
 
   it('keeps an enrolment in a programme that started before the TMT, and changes nothing elsewhere', () => {

@@ -2,10 +2,11 @@ import { CalendarDate, CompetencyArea, DeliveryMode, Text } from '@asn/contracts
 import { derivedId, newId } from '@asn/event-store';
 import { defineRoute, etagOf, limitParam, NotFoundError, type Logger, type Principal, type Role, type Route, type RouteContext } from '@asn/service-kit';
 import { z } from 'zod';
+import { employmentOf } from '../employees/employment';
 import { placeOpenNeeds, type PlacementDeps } from '../needs/placement';
 import type { TrainingReadModel } from '../readModel';
 import { seatsLeft, type Enrollment, type Programme, type ProgrammeCommand } from './programme.domain';
-import { handleProgrammeCommand, loadProgramme, today, type CommandOrigin } from './programme.handlers';
+import { handleProgrammeCommand, loadProgramme, programmeStreamId, today, type CommandOrigin } from './programme.handlers';
 
 const Id = z.uuid().toLowerCase();
 const ProgrammeParams = z.strictObject({ programmeId: Id });
@@ -201,9 +202,10 @@ export const programmeRoutes = (deps: ProgrammeRouteDeps): Route[] => {
       handler: async (ctx) => {
         const origin = originOf(ctx);
         const enrollmentId = origin.id('enrollment');
-        const employee = deps.readModel.orgChart.employeeOn(ctx.body.employeeId, today(deps.now));
-        // A leaving decision recorded ahead of its TMT shows on the last day the org chart knows.
-        const leaving = deps.readModel.orgChart.employeeOn(ctx.body.employeeId, '2199-12-31');
+        // A leaving recorded ahead of its TMT counts too. The org chart may not have seen a leaving that is
+        // already committed (the consumer is behind): then the consumer withdraws this enrolment as soon as
+        // it has both (see startTrainingConsumer).
+        const employment = employmentOf(deps.readModel.orgChart, ctx.body.employeeId, today(deps.now));
         const outcome = await run(
           ctx.params.programmeId,
           {
@@ -211,8 +213,8 @@ export const programmeRoutes = (deps: ProgrammeRouteDeps): Route[] => {
             enrollmentId,
             employeeId: ctx.body.employeeId,
             basis: { kind: 'officer', by: origin.actor.subject, ...(ctx.body.note ? { note: ctx.body.note } : {}) },
-            employeeActive: employee?.status === 'active',
-            ...(leaving?.leftOn ? { employeeLeavesOn: leaving.leftOn } : {}),
+            employeeActive: employment.activeToday,
+            ...(employment.leavesOn === undefined ? {} : { employeeLeavesOn: employment.leavesOn }),
           },
           ctx,
           origin,
@@ -241,21 +243,29 @@ export const programmeRoutes = (deps: ProgrammeRouteDeps): Route[] => {
       method: 'post',
       path: '/v1/programmes/:programmeId/enrollments/:enrollmentId/completion',
       summary: "Record a participant's completion with the certificate number; JP and competency area come from the programme",
+      description:
+        "Answers once the employee's training record (GET /v1/employees/{employeeId}/training: JP tally, competency record) shows the completion, so that the caller reads their own write; `tallyUpdated: false` says the read model did not get there within 5 seconds (the completion is recorded all the same and shows shortly).",
       tags: ['enrolments'],
       operationId: 'completeParticipant',
       access: OFFICERS,
       params: EnrollmentParams,
       body: CompletionBody,
       ifMatch: 'optional',
-      responses: { 200: { description: 'Completed', schema: Accepted } },
-      handler: (ctx) =>
-        enrollmentCommand((c, by) => ({
+      responses: { 200: { description: 'Completed', schema: Accepted.extend({ tallyUpdated: z.boolean() }) } },
+      handler: async (ctx) => {
+        const response = await enrollmentCommand((c, by) => ({
           type: 'CompleteParticipant',
           enrollmentId: c.params.enrollmentId,
           certificateNumber: ctx.body.certificateNumber,
           completedOn: ctx.body.completedOn,
           recordedBy: by,
-        }))(ctx),
+        }))(ctx);
+        // The tally is a read model fed by the consumer (from the store, a few milliseconds behind): wait for
+        // it to apply the revision this command wrote (or found, on a retry) before answering.
+        const tallyUpdated = await deps.readModel.waitForApplied(programmeStreamId(ctx.params.programmeId), response.body.revision);
+        if (!tallyUpdated) deps.logger.warn({ programmeId: ctx.params.programmeId, revision: response.body.revision }, 'the read model is behind a completion');
+        return { ...response, body: { ...response.body, tallyUpdated } };
+      },
     }),
     defineRoute({
       method: 'post',
