@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openSqliteEventStore } from '@asn/event-store-sqlite';
-import { createMemoryKeyStore } from '@asn/privacy';
+import { createMemoryKeyStore, openSqliteAuditLog } from '@asn/privacy';
 import { createLogger, createMemoryIdempotencyStore, createTokenVerifier, openLocalIssuer } from '@asn/service-kit';
 import { expectProblem, http } from '@asn/testing';
 import { createApp } from './app';
-import { openSqliteAuditLog } from './audit/auditLog';
 import { DEFAULT_RULES } from './rules/rules';
 import { startPersonnelHarness, type PersonnelHarness } from './testing/personnelHarness';
 

@@ -8,7 +8,7 @@ const main = async (): Promise<void> => {
   const { runService } = await import('@asn/runtime');
   const path = await import('node:path');
   const privacy = await import('@asn/privacy');
-  const { openSqliteAuditLog } = await import('./audit/auditLog');
+  const { openSqliteAuditLog } = privacy;
   const { loadRulesFile, DEFAULT_RULES } = await import('./rules/rules');
   const { loadConfig } = await import('./config');
   const { createApp } = await import('./app');

@@ -2,7 +2,7 @@ import { CalendarDate, Decision, Decree, EmployeeType, Golongan, isCalendarDate,
 import type { AppraisalFact } from '../appraisals/appraisal.projection';
 import { defineRoute, etagOf, limitParam, NotFoundError, ValidationError, type Principal, type Role, type Route, type RouteContext } from '@asn/service-kit';
 import { z } from 'zod';
-import type { AuditLog } from '../audit/auditLog';
+import type { AuditLog } from '@asn/privacy';
 import { addMonths, promotionEligibility, retirementDate, transferTenure } from '../rules/eligibility';
 import { careerOf, decisionsInForce, runningSanction, type Career, type Employee, type Proposal } from './employee.domain';
 import {
