@@ -29,4 +29,11 @@ export { INFRA_IMAGES, startContainer, startKafkaContainer, startEsdbContainer }
 export { describeWithInfra, infraSuiteMode } from './describeWithInfra';
 export type { DescribeWithInfraOptions, InfraSuiteMode } from './describeWithInfra';
 export { waitUntil } from './waitUntil';
-export { ROOT, spawnServiceProcess, startServiceProcess, type ServiceProcess } from './serviceProcess';
+export {
+  ROOT,
+  spawnServiceProcess,
+  spawnTail,
+  startServiceProcess,
+  type ServiceProcess,
+  type TailLine,
+} from './serviceProcess';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { openLocalIssuer } from '@asn/service-kit';
-import { spawnTail, startServiceProcess, type ServiceProcess } from './testing/serviceProcess';
+import { spawnTail, startServiceProcess, type ServiceProcess } from '@asn/testing';
 
 let dataDir: string;
 let service: ServiceProcess;
@@ -14,7 +14,7 @@ let logs = '';
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'personnel-local-bus-'));
-  service = await startServiceProcess({ DATA_DIR: dataDir, BUS: 'local', LOG_LEVEL: 'info' }, (line) => {
+  service = await startServiceProcess('personnel', { DATA_DIR: dataDir, BUS: 'local', LOG_LEVEL: 'info' }, (line) => {
     logs += line;
   });
 }, 60_000);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openLocalIssuer, type Role } from '@asn/service-kit';
-import { startServiceProcess, type ServiceProcess } from './testing/serviceProcess';
+import { startServiceProcess, type ServiceProcess } from '@asn/testing';
 
 // The personnel service as operators run it: its own process, real files, SIGKILL and restart.
 
@@ -16,7 +16,7 @@ let dataDir: string;
 let logs = '';
 
 const startService = (): Promise<Service> =>
-  startServiceProcess({ DATA_DIR: dataDir }, (line) => {
+  startServiceProcess('personnel', { DATA_DIR: dataDir }, (line) => {
     logs += line;
   }).catch((error: unknown) => {
     throw new Error(`${error instanceof Error ? error.message : String(error)}:\n${logs}`);

@@ -12,10 +12,9 @@ import { openKafkaBus, type KafkaBus } from '@asn/bus-kafka';
 import { publishedCategories, Topics, type CloudEvent } from '@asn/contracts';
 import { openSqliteEventStore } from '@asn/event-store-sqlite';
 import { openLocalIssuer } from '@asn/service-kit';
-import { describeWithInfra, waitUntil } from '@asn/testing';
+import { describeWithInfra, ROOT, spawnServiceProcess, spawnTail, startServiceProcess, waitUntil, type ServiceProcess } from '@asn/testing';
 import Database from 'better-sqlite3';
 import { Kafka, logLevel } from 'kafkajs';
-import { ROOT, spawnServiceProcess, spawnTail, startServiceProcess, type ServiceProcess } from './testing/serviceProcess';
 
 
 /** Every event of the personnel topic in the store, as `subject#revision`. */
@@ -94,7 +93,7 @@ describeWithInfra('kafka', (getInfra) => {
     const { keys } = await publishedInStore(dataDir);
     expect(keys.length).toBeGreaterThan(1_000); // more than one relay page, so the kill leaves work behind
 
-    const killed = spawnServiceProcess({ ...env(), FAULT_POINTS: 'relay.afterPublish' }, log);
+    const killed = spawnServiceProcess('personnel', { ...env(), FAULT_POINTS: 'relay.afterPublish' }, log);
     running.push({ ...killed, url: '' });
     await killed.exited;
     expect(killed.child.signalCode).toBe('SIGKILL');
@@ -104,7 +103,7 @@ describeWithInfra('kafka', (getInfra) => {
     expect(await store.checkpoints('relay:personnel').load()).toBeUndefined(); // ... and never checkpointed
     await store.close();
 
-    const service = await startServiceProcess(env(), log);
+    const service = await startServiceProcess('personnel', env(), log);
     running.push(service);
     await waitUntil('the relay caught up', async () => (await relayStatus(service)).lag === 0, 60_000);
     expect(await messagesOn(getInfra().brokers, topic)).toBe(keys.length + 1_000);
