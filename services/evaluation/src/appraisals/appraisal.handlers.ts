@@ -61,12 +61,45 @@ export interface AppraisalResult {
   recorded: readonly AppraisalEvent[];
 }
 
-/** The sealed values of an appraisal are bound to the employee's key and to the stream. */
-const sealContext = (appraisalId: string): string => appraisalStreamId(appraisalId);
+/**
+ * The associated data a note is sealed with, besides the employee's key: its stream and event, as personnel
+ * binds personal data. Moved to another event, even of the same appraisal, it no longer opens.
+ */
+const sealContext = (stream: string, eventId: string): string => `${stream}/${eventId}`;
 
-export const openSealed = (cipher: FieldCipher, employeeId: string, appraisalId: string, sealed: SealedValue): unknown => {
-  const value = cipher.open(employeeId, sealContext(appraisalId), sealed);
+/** Opens a note sealed in `recorded` ('erased' once the employee's key is gone). */
+export const openSealed = (cipher: FieldCipher, employeeId: string, recorded: Pick<RecordedEvent, 'stream' | 'id'>, sealed: SealedValue): unknown => {
+  const value = cipher.open(employeeId, sealContext(recorded.stream, recorded.id), sealed);
   return value === ERASED ? 'erased' : value;
+};
+
+/**
+ * `decide` seals notes before the events have ids; it gets a stand-in per note, and each stand-in is sealed
+ * for real once its event's id is known. Notes are top-level fields of their event's data.
+ */
+const deferredSealing = () => {
+  const notes = new Map<unknown, unknown>();
+  return {
+    seal: (value: unknown): SealedValue => {
+      const standIn: SealedValue = { alg: 'A256GCM', iv: '', ct: '', tag: '' };
+      notes.set(standIn, value);
+      return standIn;
+    },
+    /** The event's data with its stand-ins sealed by `seal` (bound to the event). */
+    bind: <T extends object>(data: T, seal: (value: unknown) => SealedValue): T =>
+      Object.fromEntries(
+        Object.entries(data).map(([field, value]: [string, unknown]) => {
+          if (!notes.has(value)) return [field, value];
+          const note = notes.get(value);
+          notes.delete(value);
+          return [field, seal(note)];
+        }),
+      ) as T,
+    /** Throws when a stand-in was left unsealed (a note nested deeper than the event's data). */
+    assertAllBound: (): void => {
+      if (notes.size > 0) throw new Error('a note was sealed outside the top level of its event');
+    },
+  };
 };
 
 /**
@@ -94,18 +127,25 @@ export const handleAppraisalCommand = async (
     const employeeId = cmd.type === 'OpenAppraisal' ? cmd.employeeId : state.employeeId;
     if (employeeId === undefined) throw new AppraisalDecisionError('not-found', 'appraisal-not-found', 'No such appraisal.');
     const rules = deps.rules();
+    const sealing = deferredSealing();
     const events = decide(cmd, state, {
       rules,
-      seal: (value) => deps.cipher.seal(employeeId, sealContext(appraisalId), value),
+      seal: sealing.seal,
       needIdOf: (area) => derivedId(appraisalId, `training-need/${area}`),
     });
     if (events.length === 0) return { appraisalId, state, revision, recorded: [] };
+    const stamped = events.map((event, i) => {
+      // A training need's event id follows its need id: published once, whatever request or reaction writes it.
+      const id = event.type === 'TrainingNeedIdentified' ? derivedId(event.data.needId, 'event') : actor.idSeed ? derivedId(actor.idSeed, `event-${i}`) : newId();
+      const data = sealing.bind(event.data, (note) => deps.cipher.seal(employeeId, sealContext(stream, id), note));
+      return { id, event: { ...event, data } as AppraisalEvent };
+    });
+    sealing.assertAllBound();
     try {
       const result = await deps.store.appendToStream(
         stream,
-        events.map((event, i) => ({
-          // A training need's event id follows its need id: published once, whatever request or reaction writes it.
-          id: event.type === 'TrainingNeedIdentified' ? derivedId(event.data.needId, 'event') : actor.idSeed ? derivedId(actor.idSeed, `event-${i}`) : newId(),
+        stamped.map(({ id, event }) => ({
+          id,
           type: event.type,
           schemaVersion: evaluationEventRegistry.latestVersion(event.type),
           data: event.data,
@@ -117,7 +157,7 @@ export const handleAppraisalCommand = async (
         })),
         { expectedRevision: revision < 0 ? 'no_stream' : revision },
       );
-      return { appraisalId, state: events.reduce(evolve, state), revision: result.nextExpectedRevision, recorded: events };
+      return { appraisalId, state: events.reduce(evolve, state), revision: result.nextExpectedRevision, recorded: stamped.map(({ event }) => event) };
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError && expectedRevision === undefined && attempt < 5) continue;
       throw error;

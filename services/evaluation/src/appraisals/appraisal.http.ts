@@ -1,4 +1,4 @@
-import { AppraisalPeriod, CompetencyArea, periodBounds, periodName, Predicate, Rating, Text } from '@asn/contracts';
+import { AppraisalPeriod, CompetencyArea, periodBounds, periodName, Predicate, Rating, Text, type SealedValue } from '@asn/contracts';
 import { derivedId } from '@asn/event-store';
 import type { OrgChart } from '@asn/org-chart';
 import { defineRoute, etagOf, ForbiddenError, NotFoundError, type Principal, type Role, type Route, type RouteContext } from '@asn/service-kit';
@@ -146,12 +146,12 @@ const accessTo = (principal: Principal | undefined, state: Appraisal): { read: b
 const notesOf = (deps: AppraisalRouteDeps, loaded: LoadedAppraisal) => {
   const employeeId = loaded.state.employeeId;
   if (employeeId === undefined) return {};
-  const open = (sealed: Parameters<typeof openSealed>[3]) => openSealed(deps.handlers.cipher, employeeId, loaded.appraisalId, sealed);
   let ratings: unknown = null;
   const returns: unknown[] = [];
   let objection: unknown = null;
   let decision: unknown = null;
-  for (const { event } of loaded.events) {
+  for (const { event, recorded } of loaded.events) {
+    const open = (sealed: SealedValue) => openSealed(deps.handlers.cipher, employeeId, recorded, sealed);
     if (event.type === 'AppraisalRated') ratings = event.data.notes ? open(event.data.notes) : null;
     if (event.type === 'AppraisalReturned' && event.data.note) returns.push(open(event.data.note));
     if (event.type === 'ObjectionFiled') objection = open(event.data.reason);
