@@ -1,5 +1,6 @@
 export { loadServiceConfig, serviceConfig, type ServiceConfig, type ServiceDefaults } from './config';
 export { runService, type RunServiceOptions, type ServiceRuntime, type StartedService } from './runService';
 export { combineRegistries, project, type ProjectionOptions } from './project';
-export { operationsRoutes, RelayStatusBody, rulesRoute, StoreHead, type Operations } from './routes';
-export { consumerReadiness, operationsReadiness } from './readiness';
+export { serviceApp, type ServiceAppOptions, type ServiceDeps } from './serviceApp';
+export { RelayStatusBody, rulesRoute, StoreHead } from './routes';
+export { consumerReadiness } from './readiness';

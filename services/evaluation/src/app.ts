@@ -1,9 +1,7 @@
-import type { Bus, Relay } from '@asn/bus';
-import type { EventStore } from '@asn/event-store';
+import type { Bus } from '@asn/bus';
 import { openOrgChart, type OrgChart } from '@asn/org-chart';
 import { createFieldCipher, type SubjectKeyStore } from '@asn/privacy';
-import { consumerReadiness, operationsReadiness, operationsRoutes, rulesRoute } from '@asn/runtime';
-import { createServiceApp, eventStoreErrorMapper, type IdempotencyStore, type Logger, type TokenVerifier } from '@asn/service-kit';
+import { consumerReadiness, rulesRoute, serviceApp, type ServiceDeps } from '@asn/runtime';
 import type { Database } from 'better-sqlite3';
 import { appraisalRoutes } from './appraisals/appraisal.http';
 import { startAppraisalIndex, type AppraisalIndex } from './appraisals/appraisals.projection';
@@ -13,22 +11,14 @@ import type { EvaluationRules } from './rules/rules';
 import { unitRatingRoutes } from './units/unitRating.http';
 
 /** What the evaluation service is built from; main.ts wires real adapters, tests wire temp ones. */
-export interface EvaluationDeps {
-  readonly store: EventStore;
+export interface EvaluationDeps extends ServiceDeps {
   /** Other contexts' topics (personnel, feedback): the local bus over the store file, or Kafka. */
   readonly bus: Bus;
   /** DATA_DIR/evaluation.readmodel.db: the org chart, the consumers' inboxes, complaints, pending closings. */
   readonly readModel: Database;
-  readonly logger: Logger;
-  readonly auth: TokenVerifier;
-  readonly idempotency: IdempotencyStore;
   /** DATA_DIR/evaluation.keys.db: each employee's key for the notes about them. */
   readonly keys: SubjectKeyStore;
   readonly rules: EvaluationRules;
-  readonly trustProxyHops?: number;
-  readonly now?: () => Date;
-  /** The relay to Kafka (BUS=kafka); absent on the local bus, where the store is the bus. */
-  readonly relay?: Relay;
 }
 
 export const SERVICE = {
@@ -38,7 +28,7 @@ export const SERVICE = {
 } as const;
 
 export interface EvaluationApp {
-  app: ReturnType<typeof createServiceApp>;
+  app: ReturnType<typeof serviceApp>;
   index: AppraisalIndex;
   orgChart: OrgChart;
   consumers: EvaluationConsumers;
@@ -56,25 +46,15 @@ export const createApp = async (deps: EvaluationDeps): Promise<EvaluationApp> =>
   const orgChart = openOrgChart(deps.readModel);
   const consumers = await startConsumers({ bus: deps.bus, db: deps.readModel, orgChart, index, handlers, logger: deps.logger });
 
-  const app = createServiceApp({
+  const app = serviceApp(deps, {
     service: SERVICE,
-    logger: deps.logger,
     routes: [
       ...appraisalRoutes({ handlers, index, orgChart, complaints: consumers.complaints, rules, orgChartReady: () => consumers.personnel.caughtUp, now }),
       ...unitRatingRoutes({ store: deps.store, index, rules }),
       rulesRoute(deps.rules, 'The appraisal rules in force: predicate grid, distribution caps, objection window, training-need areas', 'rules'),
-      ...operationsRoutes(deps),
     ],
-    readiness: operationsReadiness(
-      deps,
-      { name: 'read model', check: () => index.catchUp(1_000) },
-      consumerReadiness('consumers', consumers.caughtUp),
-    ),
-    auth: deps.auth,
-    idempotency: deps.idempotency,
-    errorMappers: [evaluationErrorMapper, eventStoreErrorMapper],
-    ...(deps.trustProxyHops === undefined ? {} : { trustProxyHops: deps.trustProxyHops }),
-    now,
+    readiness: [{ name: 'read model', check: () => index.catchUp(1_000) }, consumerReadiness('consumers', consumers.caughtUp)],
+    errorMapper: evaluationErrorMapper,
   });
   return {
     app,

@@ -1,14 +1,6 @@
-import type { Bus, Relay } from '@asn/bus';
-import type { EventStore } from '@asn/event-store';
+import type { Bus } from '@asn/bus';
 import { createFieldCipher, type SubjectKeyStore } from '@asn/privacy';
-import { operationsReadiness, operationsRoutes, rulesRoute } from '@asn/runtime';
-import {
-  createServiceApp,
-  eventStoreErrorMapper,
-  type IdempotencyStore,
-  type Logger,
-  type TokenVerifier,
-} from '@asn/service-kit';
+import { rulesRoute, serviceApp, type ServiceDeps } from '@asn/runtime';
 import { startAppraisals, type AppraisalFact, type Appraisals } from './appraisals/appraisal.projection';
 import { auditRoutes } from './audit/audit.http';
 import type { AuditLog } from './audit/auditLog';
@@ -21,20 +13,12 @@ import { loadUnitDirectory, type UnitCache } from './units/unit.handlers';
 import { unitRoutes } from './units/unit.http';
 
 /** What the personnel service is built from; main.ts wires real adapters, tests wire temp ones. */
-export interface PersonnelDeps {
-  readonly store: EventStore;
-  readonly logger: Logger;
-  readonly auth: TokenVerifier;
-  readonly idempotency: IdempotencyStore;
+export interface PersonnelDeps extends ServiceDeps {
   readonly keys: SubjectKeyStore;
   /** Key of the NIP index (derived from the privacy master key). */
   readonly nipIndexKey: Buffer;
   readonly audit: AuditLog;
   readonly rules: PersonnelRules;
-  readonly trustProxyHops?: number;
-  readonly now?: () => Date;
-  /** The relay to Kafka (BUS=kafka); absent on the local bus, where the store is the bus. */
-  readonly relay?: Relay;
   /**
    * The bus to read other contexts' events from (asn.evaluation.v1: final appraisals for promotion
    * eligibility), with the read model's SQLite file. Without a bus no appraisal is known, and the appraisal
@@ -52,7 +36,7 @@ export const SERVICE = {
 } as const;
 
 export interface PersonnelApp {
-  app: ReturnType<typeof createServiceApp>;
+  app: ReturnType<typeof serviceApp>;
   roster: Roster;
   /** The final annual appraisals read from the evaluation service; undefined without a bus. */
   appraisals: Appraisals | undefined;
@@ -83,9 +67,8 @@ export const createApp = (deps: PersonnelDeps): PersonnelApp => {
     appraisals: appraisalsOf,
     now,
   };
-  const app = createServiceApp({
+  const app = serviceApp(deps, {
     service: SERVICE,
-    logger: deps.logger,
     routes: [
       ...unitRoutes({ store: deps.store, units, roster, now }),
       ...employeeRoutes({ ...handlerDeps, roster, audit: deps.audit }),
@@ -95,18 +78,12 @@ export const createApp = (deps: PersonnelDeps): PersonnelApp => {
         'The personnel rules in force (promotion, transfer, retirement), each naming its regulation',
         'eligibility',
       ),
-      ...operationsRoutes(deps),
     ],
-    readiness: operationsReadiness(
-      deps,
+    readiness: [
       { name: 'read model', check: () => roster.catchUp(1_000) },
       ...(appraisals ? [{ name: 'appraisals', check: () => appraisals.caughtUp(1_000) }] : []),
-    ),
-    auth: deps.auth,
-    idempotency: deps.idempotency,
-    errorMappers: [personnelErrorMapper, eventStoreErrorMapper],
-    ...(deps.trustProxyHops === undefined ? {} : { trustProxyHops: deps.trustProxyHops }),
-    now,
+    ],
+    errorMapper: personnelErrorMapper,
   });
   return {
     app,

@@ -1,13 +1,5 @@
-import type { Bus, Relay } from '@asn/bus';
-import type { EventStore } from '@asn/event-store';
-import { consumerReadiness, operationsReadiness, operationsRoutes, rulesRoute } from '@asn/runtime';
-import {
-  createServiceApp,
-  eventStoreErrorMapper,
-  type IdempotencyStore,
-  type Logger,
-  type TokenVerifier,
-} from '@asn/service-kit';
+import type { Bus } from '@asn/bus';
+import { consumerReadiness, rulesRoute, serviceApp, type ServiceDeps } from '@asn/runtime';
 import { startTrainingConsumer, type TrainingConsumer } from './consumers/trainingConsumer';
 import { employeeTrainingRoutes } from './employees/employeeTraining.http';
 import { trainingErrorMapper } from './errors';
@@ -16,20 +8,12 @@ import { openTrainingReadModel, type TrainingReadModel } from './readModel';
 import type { TrainingRules } from './rules/rules';
 
 /** What the training service is built from; main.ts wires real adapters, tests wire temp ones. */
-export interface TrainingDeps {
-  readonly store: EventStore;
+export interface TrainingDeps extends ServiceDeps {
   /** Where asn.personnel.v1, asn.evaluation.v1 and the service's own asn.training.v1 are read from. */
   readonly bus: Bus;
-  readonly logger: Logger;
-  readonly auth: TokenVerifier;
-  readonly idempotency: IdempotencyStore;
   readonly rules: TrainingRules;
   /** DATA_DIR/training.readmodel.db. */
   readonly readModelPath: string;
-  readonly trustProxyHops?: number;
-  readonly now?: () => Date;
-  /** The relay to Kafka (BUS=kafka); absent on the local bus. */
-  readonly relay?: Relay;
 }
 
 export const SERVICE = {
@@ -39,7 +23,7 @@ export const SERVICE = {
 } as const;
 
 export interface TrainingApp {
-  app: ReturnType<typeof createServiceApp>;
+  app: ReturnType<typeof serviceApp>;
   readModel: TrainingReadModel;
   consumer: TrainingConsumer;
   /** Stops the consumer and closes the read model (the store, bus and other adapters belong to the caller). */
@@ -52,21 +36,15 @@ export const createApp = async (deps: TrainingDeps): Promise<TrainingApp> => {
   const readModel = openTrainingReadModel(deps.readModelPath);
   const placement = { store: deps.store, now, readModel, logger: deps.logger };
   const consumer = await startTrainingConsumer({ ...placement, bus: deps.bus });
-  const app = createServiceApp({
+  const app = serviceApp(deps, {
     service: SERVICE,
-    logger: deps.logger,
     routes: [
       ...programmeRoutes(placement),
       ...employeeTrainingRoutes({ readModel, rules: () => deps.rules, now }),
       rulesRoute(deps.rules, 'The JP entitlements in force, each naming its regulation', 'employees'),
-      ...operationsRoutes(deps),
     ],
-    readiness: operationsReadiness(deps, consumerReadiness('consumer', consumer.consumer.caughtUp)),
-    auth: deps.auth,
-    idempotency: deps.idempotency,
-    errorMappers: [trainingErrorMapper, eventStoreErrorMapper],
-    ...(deps.trustProxyHops === undefined ? {} : { trustProxyHops: deps.trustProxyHops }),
-    now,
+    readiness: [consumerReadiness('consumer', consumer.consumer.caughtUp)],
+    errorMapper: trainingErrorMapper,
   });
   return {
     app,

@@ -1,0 +1,52 @@
+import type { EventStore } from '@asn/event-store';
+import {
+  createServiceApp,
+  eventStoreErrorMapper,
+  type ErrorMapper,
+  type IdempotencyStore,
+  type Logger,
+  type ReadinessCheck,
+  type Route,
+  type ServiceInfo,
+  type TokenVerifier,
+} from '@asn/service-kit';
+import { operationsReadiness } from './readiness';
+import { operationsRoutes, type Operations } from './routes';
+
+/** What every service's `createApp` is built from besides its own: main.ts passes the runtime's adapters. */
+export interface ServiceDeps extends Operations {
+  readonly store: EventStore;
+  readonly logger: Logger;
+  readonly auth: TokenVerifier;
+  readonly idempotency: IdempotencyStore;
+  readonly trustProxyHops?: number;
+  readonly now?: () => Date;
+}
+
+export interface ServiceAppOptions {
+  readonly service: ServiceInfo;
+  /** The service's own routes; the operations routes are added. */
+  readonly routes: readonly Route[];
+  /** The service's own readiness checks (read models, consumers), between the store's and the relay's. */
+  readonly readiness: readonly ReadinessCheck[];
+  /** The service's errors as problems; the event store's are mapped after them. */
+  readonly errorMapper: ErrorMapper;
+}
+
+/**
+ * A service's express app (no listen) on the runtime's adapters: its routes and the operations routes
+ * (`GET /v1/store/head`, `GET /v1/relay`), `/readyz` over the store, its own checks and the relay, its error
+ * mapper then the event store's, bearer tokens, idempotent commands and the service clock.
+ */
+export const serviceApp = (deps: ServiceDeps, options: ServiceAppOptions): ReturnType<typeof createServiceApp> =>
+  createServiceApp({
+    service: options.service,
+    logger: deps.logger,
+    routes: [...options.routes, ...operationsRoutes(deps)],
+    readiness: operationsReadiness(deps, ...options.readiness),
+    auth: deps.auth,
+    idempotency: deps.idempotency,
+    errorMappers: [options.errorMapper, eventStoreErrorMapper],
+    ...(deps.trustProxyHops === undefined ? {} : { trustProxyHops: deps.trustProxyHops }),
+    ...(deps.now ? { now: deps.now } : {}),
+  });
