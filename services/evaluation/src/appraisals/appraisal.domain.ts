@@ -1,4 +1,4 @@
-import type { AppraisalPeriod, CompetencyArea, EvaluationEventData, FeedbackCategory, Predicate, Rating, SealedValue } from '@asn/contracts';
+import { periodBounds, type AppraisalPeriod, type CompetencyArea, type EvaluationEventData, type FeedbackCategory, type Predicate, type Rating, type SealedValue } from '@asn/contracts';
 import { predicateOf, type EvaluationRules } from '../rules/rules';
 import { distributionOf } from './distribution';
 
@@ -60,8 +60,11 @@ export type AppraisalCommand =
       employeeId: string;
       period: AppraisalPeriod;
       openedBy: string;
-      /** The org chart as of min(period end, today): the employee's standing, unit and direct supervisor. */
-      org: { active: boolean; unitId?: string; supervisorId?: string };
+      /**
+       * The org chart as of min(period end, today): the employee's standing, unit and direct supervisor; and
+       * the TMT of a leaving already decided that takes effect by the period's end (possibly still ahead).
+       */
+      org: { active: boolean; unitId?: string; supervisorId?: string; leavesOn?: string };
     }
   | ({ type: 'RateAppraisal'; by: string; notes?: RatingNotes } & Ratings)
   | { type: 'SubmitAppraisal'; by: string; /** The evaluator's supervisor per org chart, if any. */ reviewerId?: string }
@@ -78,6 +81,7 @@ export type AppraisalCommand =
     }
   | { type: 'FileObjection'; by: string; on: string; reason: string }
   | { type: 'DecideObjection'; by: string; outcome: 'upheld' | 'rejected'; results?: Rating; behaviour?: Rating; note?: string }
+  /** The employee left (or will leave) on the TMT. */
   | { type: 'CloseAppraisal'; tmt: string }
   | { type: 'NoteComplaint'; ticketId: string; category: FeedbackCategory; substantiatedOn: string };
 
@@ -137,6 +141,9 @@ const addDays = (date: string, days: number): string => {
   return d.toISOString().slice(0, 10);
 };
 
+/** Whether a leaving on `tmt` ends the employee's service before the period does (the period contains or follows the TMT). */
+const leavesWithin = (period: AppraisalPeriod, tmt: string): boolean => tmt <= periodBounds(period).to;
+
 const hasNotes = (notes: RatingNotes | undefined): notes is RatingNotes =>
   notes !== undefined && Object.values(notes).some((note) => note !== undefined);
 
@@ -170,6 +177,9 @@ export const decide = (command: AppraisalCommand, state: Appraisal, context: App
       const { org } = command;
       if (!org.active || org.unitId === undefined) {
         return fail('refused', 'employee-not-active', 'Only employees active on the appraisal date are appraised.');
+      }
+      if (org.leavesOn !== undefined && leavesWithin(command.period, org.leavesOn)) {
+        return fail('refused', 'employee-leaving', `The employee leaves on ${org.leavesOn}, before the period ends: its appraisal would be closed.`);
       }
       if (org.supervisorId === undefined) {
         return fail('refused', 'no-supervisor', 'The employee has no direct supervisor in the org chart on the appraisal date.');
@@ -291,6 +301,8 @@ export const decide = (command: AppraisalCommand, state: Appraisal, context: App
     }
     case 'CloseAppraisal':
       if (!isOpen(state)) return [];
+      // The employee works until the TMT: the appraisal of a period that ends before it stays open to be completed.
+      if (state.period !== undefined && !leavesWithin(state.period, command.tmt)) return [];
       return [{ type: 'AppraisalClosed', data: { reason: 'employee-left', tmt: command.tmt } }];
     case 'NoteComplaint':
       // Shown on open appraisals only, once per ticket; it never changes a rating.

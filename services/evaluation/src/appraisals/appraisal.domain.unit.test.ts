@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { CompetencyArea, Predicate, SealedValue } from '@asn/contracts';
+import type { AppraisalPeriod, CompetencyArea, Predicate, SealedValue } from '@asn/contracts';
 import { deciderSpec } from '@asn/testing';
 import { DEFAULT_RULES, predicateOf } from '../rules/rules';
 import { AppraisalDecisionError, decide, evolve, initialAppraisal, type AppraisalContext, type AppraisalEvent } from './appraisal.domain';
@@ -68,7 +68,7 @@ describe('the predicate grid (PermenPANRB 6/2022)', () => {
 });
 
 describe('opening an appraisal', () => {
-  const open = (org: { active: boolean; unitId?: string; supervisorId?: string }) => ({ type: 'OpenAppraisal', employeeId: EMPLOYEE, period, openedBy: 'hr-1', org }) as const;
+  const open = (org: { active: boolean; unitId?: string; supervisorId?: string; leavesOn?: string }) => ({ type: 'OpenAppraisal', employeeId: EMPLOYEE, period, openedBy: 'hr-1', org }) as const;
 
   it('opens with the direct supervisor as the evaluator', () => {
     spec.given([]).when(open({ active: true, unitId: UNIT, supervisorId: EVALUATOR })).then([opened]);
@@ -81,6 +81,16 @@ describe('opening an appraisal', () => {
   });
   it('refuses an employee without a supervisor', () => {
     spec.given([]).when(open({ active: true, unitId: UNIT })).thenThrows(AppraisalDecisionError, refused('no-supervisor'));
+  });
+
+  describe('when a leaving is already decided', () => {
+    it('refuses the appraisal of a period the employee leaves in, even with the TMT still ahead', () => {
+      spec.given([]).when(open({ active: true, unitId: UNIT, supervisorId: EVALUATOR, leavesOn: '2026-12-01' })).thenThrows(AppraisalDecisionError, refused('employee-leaving'));
+      spec.given([]).when(open({ active: true, unitId: UNIT, supervisorId: EVALUATOR, leavesOn: '2026-12-31' })).thenThrows(AppraisalDecisionError, refused('employee-leaving'));
+    });
+    it('opens the appraisal of a period that ends before the TMT', () => {
+      spec.given([]).when(open({ active: true, unitId: UNIT, supervisorId: EVALUATOR, leavesOn: '2027-01-01' })).then([opened]);
+    });
   });
 });
 
@@ -253,8 +263,23 @@ describe('objections', () => {
 
 describe('closing when the employee leaves', () => {
   const close = { type: 'CloseAppraisal', tmt: '2026-06-01' } as const;
-  it('closes an open appraisal', () => {
-    spec.given([opened, rated()]).when(close).then([{ type: 'AppraisalClosed', data: { reason: 'employee-left', tmt: '2026-06-01' } }]);
+  const closeOn = (tmt: string) => ({ type: 'CloseAppraisal', tmt }) as const;
+  const closed = (tmt: string): AppraisalEvent => ({ type: 'AppraisalClosed', data: { reason: 'employee-left', tmt } });
+  const ofPeriod = (p: AppraisalPeriod): AppraisalEvent => ({ type: 'AppraisalOpened', data: { employeeId: EMPLOYEE, unitId: UNIT, period: p, evaluatorId: EVALUATOR, openedBy: 'hr-1' } });
+  const q3: AppraisalPeriod = { kind: 'quarterly', year: 2026, quarter: 3 };
+
+  it('closes an open appraisal of the period the TMT falls in', () => {
+    spec.given([opened, rated()]).when(close).then([closed('2026-06-01')]);
+  });
+  it("closes it when the TMT is the period's last day", () => {
+    spec.given([ofPeriod(q3)]).when(closeOn('2026-09-30')).then([closed('2026-09-30')]);
+  });
+  it('closes an appraisal of a period that follows the TMT', () => {
+    spec.given([ofPeriod(q3)]).when(closeOn('2026-06-01')).then([closed('2026-06-01')]);
+  });
+  it('leaves open the appraisal of a period that ends before the TMT: the employee works until then', () => {
+    spec.given([ofPeriod(q3), rated()]).when(closeOn('2026-10-01')).thenNothingHappened();
+    spec.given([opened]).when(closeOn('2027-01-01')).thenNothingHappened();
   });
   it('leaves a final appraisal alone', () => {
     spec.given([opened, rated(), submitted(), reviewed, finalised()]).when(close).thenNothingHappened();

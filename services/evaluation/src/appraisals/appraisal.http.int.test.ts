@@ -201,14 +201,16 @@ describe('substantiated complaints and leaving', () => {
     expect((final.body as { complaints: string[]; ratings: { results: string } }).complaints).toEqual([ticket]);
   });
 
-  it("closes the employee's open appraisals when the employee is dismissed", async () => {
-    const q = { kind: 'quarterly', year: 2026, quarter: 2 } as const;
-    const open = await openFor(BUDI, q);
+  it('closes the appraisal of the period the dismissal takes effect in; one of an earlier period stays open', async () => {
+    const q2 = await openFor(BUDI, { kind: 'quarterly', year: 2026, quarter: 2 });
+    const q1 = await openFor(BUDI, { kind: 'quarterly', year: 2027, quarter: 1 });
     await dismiss(h.store, BUDI, '2027-01-05');
-    await waitUntil('closed', async () => ((await hr.get(`/v1/appraisals/${open}`)).body as { status: string }).status === 'closed');
+    const noPendingClosing = () => (h.readModel.prepare('SELECT COUNT(*) AS n FROM eval_pending_closings').get() as { n: number }).n === 0;
+    await waitUntil('closed', async () => ((await hr.get(`/v1/appraisals/${q1}`)).body as { status: string }).status === 'closed' && noPendingClosing());
+    expect(((await hr.get(`/v1/appraisals/${q2}`).expect(200)).body as { status: string }).status).toBe('draft');
     const finalAnnual = await hr.get('/v1/appraisals?employeeId=' + BUDI + '&period=2026').expect(200);
     expect((finalAnnual.body as { items: { status: string }[] }).items.map((i) => i.status)).toEqual(['final']);
-    expectProblem(await post(hr, '/v1/appraisals', { employeeId: BUDI, period: { kind: 'quarterly', year: 2027, quarter: 1 } }), 422, { code: 'employee-not-active' });
+    expectProblem(await post(hr, '/v1/appraisals', { employeeId: BUDI, period: { kind: 'quarterly', year: 2027, quarter: 2 } }), 422, { code: 'employee-not-active' });
   });
 });
 

@@ -175,6 +175,9 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
     const employee = orgChart.employeeOn(employeeId, date);
     const active = employee?.status === 'active';
     const supervisorId = active ? orgChart.supervisorOf(employeeId, date) : undefined;
+    // A leaving already decided shows on the period's last day, even while its TMT is still ahead.
+    const atEnd = orgChart.employeeOn(employeeId, periodBounds(period).to);
+    const leavesOn = atEnd?.status === 'left' ? atEnd.leftOn : undefined;
     const appraisalId = appraisalIdOf(employeeId, period);
     const result = await handleAppraisalCommand(
       handlers,
@@ -184,7 +187,7 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
         employeeId,
         period,
         openedBy: actor.subject,
-        org: { active, ...(employee ? { unitId: employee.unitId } : {}), ...(supervisorId ? { supervisorId } : {}) },
+        org: { active, ...(employee ? { unitId: employee.unitId } : {}), ...(supervisorId ? { supervisorId } : {}), ...(leavesOn ? { leavesOn } : {}) },
       },
       actor,
     );
@@ -223,7 +226,7 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
       responses: {
         201: { description: 'The appraisal is opened', schema: Summary.passthrough() },
         200: { description: 'The appraisal was already open', schema: Summary.passthrough() },
-        422: { description: 'Refused: the employee is not active on the date (employee-not-active) or has no supervisor (no-supervisor)' },
+        422: { description: 'Refused: the employee is not active on the date (employee-not-active), leaves before the period ends (employee-leaving) or has no supervisor (no-supervisor)' },
       },
       handler: async (ctx) => {
         const result = await open(ctx.body.employeeId, ctx.body.period, actorOf(ctx, 'hr'));

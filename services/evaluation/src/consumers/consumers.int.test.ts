@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { waitUntil, type HttpClient } from '@asn/testing';
+import { expectProblem, waitUntil, type HttpClient } from '@asn/testing';
 import { key, startEvaluationHarness, type EvaluationHarness } from '../testing/evaluationHarness';
 import { appoint, dismiss, establishUnit, managerial, pelaksana, substantiate, transfer } from '../testing/personnelEvents';
 
@@ -9,14 +9,30 @@ const UNIT_B = randomUUID();
 const HEAD_A = randomUUID();
 const HEAD_B = randomUUID();
 const EMPLOYEE = randomUUID();
-const q = (quarter: number) => ({ kind: 'quarterly', year: 2026, quarter }) as const;
+const LEAVER = randomUUID();
+const RETIREE = randomUUID();
+const q = (quarter: number, year = 2026) => ({ kind: 'quarterly', year, quarter }) as const;
+const annual = { kind: 'annual', year: 2026 } as const;
 
 let h: EvaluationHarness;
 
-const open = async (hr: HttpClient, period: unknown) => {
-  const res = await hr.post('/v1/appraisals').set('Idempotency-Key', key()).send({ employeeId: EMPLOYEE, period });
+const open = async (hr: HttpClient, period: unknown, employeeId = EMPLOYEE) => {
+  const res = await hr.post('/v1/appraisals').set('Idempotency-Key', key()).send({ employeeId, period });
   expect([200, 201]).toContain(res.status);
   return res.body as { appraisalId: string; evaluatorId: string; status: string };
+};
+
+/** The status of each of the employee's appraisals, by period name. */
+const statuses = async (hr: HttpClient, employeeId: string): Promise<Record<string, string>> => {
+  const res = await hr.get(`/v1/appraisals?employeeId=${employeeId}`).expect(200);
+  return Object.fromEntries((res.body as { items: { periodName: string; status: string }[] }).items.map((i) => [i.periodName, i.status]));
+};
+
+/** The appraisals are closed and no leaving waits to be handled: whatever else the leaving closes is closed by now. */
+const closedInIndex = async (appraisalIds: readonly string[]): Promise<boolean> => {
+  await h.evaluation.index.catchUp();
+  const pending = h.readModel.prepare('SELECT COUNT(*) AS n FROM eval_pending_closings').get() as { n: number };
+  return pending.n === 0 && appraisalIds.every((id) => h.evaluation.index.get(id)?.state.status === 'closed');
 };
 
 const evaluationEvents = async (): Promise<string[]> => {
@@ -32,6 +48,8 @@ beforeAll(async () => {
   await appoint(h.store, HEAD_A, UNIT_A, managerial('jpt-pratama'));
   await appoint(h.store, HEAD_B, UNIT_B, managerial('jpt-pratama'));
   await appoint(h.store, EMPLOYEE, UNIT_A, pelaksana());
+  await appoint(h.store, LEAVER, UNIT_A, pelaksana());
+  await appoint(h.store, RETIREE, UNIT_A, pelaksana());
   await transfer(h.store, EMPLOYEE, UNIT_B, '2026-07-01');
   await waitUntil('the org chart has the transfer', () => h.evaluation.orgChart.employeeOn(EMPLOYEE, '2026-07-01')?.unitId === UNIT_B);
 });
@@ -47,19 +65,51 @@ describe('the org chart from the personnel topic', () => {
     expect(await open(hr, q(3))).toMatchObject({ evaluatorId: HEAD_B, status: 'draft' });
   });
 
-  it('closes open appraisals when the employee leaves, and a complaint noted before stays', async () => {
+  it('closes the appraisals of the periods the TMT falls in, keeps those of periods that ended before it, and a complaint noted before stays', async () => {
     const hr = await h.as('hr-staff');
-    const q3 = await open(hr, q(3));
+    await open(hr, q(3));
+    const q4 = await open(hr, q(4));
+    const year = await open(hr, annual);
     const ticket = randomUUID();
     await substantiate(h.store, ticket, UNIT_B, EMPLOYEE, '2026-10-01');
-    await waitUntil('noted', async () => ((await hr.get(`/v1/appraisals/${q3.appraisalId}`)).body as { complaints: string[] }).complaints.includes(ticket));
+    await waitUntil('noted', async () => ((await hr.get(`/v1/appraisals/${q4.appraisalId}`)).body as { complaints: string[] }).complaints.includes(ticket));
     await dismiss(h.store, EMPLOYEE, '2026-11-01');
-    await waitUntil('closed', async () => {
-      await h.evaluation.index.catchUp();
-      return h.evaluation.index.openOf(EMPLOYEE).length === 0;
-    });
-    const res = await hr.get(`/v1/appraisals?employeeId=${EMPLOYEE}`).expect(200);
-    expect((res.body as { items: { status: string }[] }).items.map((i) => i.status)).toEqual(['closed', 'closed']);
+    await waitUntil('closed', () => closedInIndex([q4.appraisalId, year.appraisalId]));
+    expect(await statuses(hr, EMPLOYEE)).toEqual({ '2026-Q1': 'draft', '2026-Q3': 'draft', '2026-Q4': 'closed', '2026': 'closed' });
+    expect(((await hr.get(`/v1/appraisals/${q4.appraisalId}`).expect(200)).body as { complaints: string[] }).complaints).toEqual([ticket]);
+  });
+});
+
+describe('a leaving decided ahead of its TMT', () => {
+  it('dismissal effective next month: closes at once the appraisals of the periods it falls in or precedes, the rest stay open to be completed', async () => {
+    const hr = await h.as('hr-staff');
+    const q3 = await open(hr, q(3), LEAVER);
+    const later = [await open(hr, q(4), LEAVER), await open(hr, annual, LEAVER), await open(hr, q(1, 2027), LEAVER)];
+    await dismiss(h.store, LEAVER, '2026-12-15');
+    await waitUntil('closed', () => closedInIndex(later.map((a) => a.appraisalId)));
+    expect(await statuses(hr, LEAVER)).toEqual({ '2026-Q3': 'draft', '2026-Q4': 'closed', '2026': 'closed', '2027-Q1': 'closed' });
+    const evaluator = await h.as('evaluator', HEAD_A);
+    await evaluator
+      .post(`/v1/appraisals/${q3.appraisalId}/ratings`)
+      .set('Idempotency-Key', key())
+      .send({ results: 'meets', behaviour: 'meets', aspects: { competence: { rating: 'meets' }, discipline: { rating: 'meets' }, integrity: { rating: 'meets' } } })
+      .expect(200);
+  });
+
+  it('refuses to open the appraisal of a period the employee leaves in (422 employee-leaving)', async () => {
+    const hr = await h.as('hr-staff');
+    const res = await hr.post('/v1/appraisals').set('Idempotency-Key', key()).send({ employeeId: LEAVER, period: q(2, 2027) });
+    expectProblem(res, 422, { code: 'employee-leaving' });
+  });
+
+  it('retirement at the turn of the year: the appraisals of the year stay open, the next year is closed', async () => {
+    const hr = await h.as('hr-staff');
+    await open(hr, q(4), RETIREE);
+    await open(hr, annual, RETIREE);
+    const next = await open(hr, q(1, 2027), RETIREE);
+    await dismiss(h.store, RETIREE, '2027-01-01');
+    await waitUntil('closed', () => closedInIndex([next.appraisalId]));
+    expect(await statuses(hr, RETIREE)).toEqual({ '2026-Q4': 'draft', '2026': 'draft', '2027-Q1': 'closed' });
   });
 });
 
