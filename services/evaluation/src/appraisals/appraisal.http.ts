@@ -17,6 +17,7 @@ import {
   type LoadedAppraisal,
 } from './appraisal.handlers';
 import type { AppraisalIndex } from './appraisals.projection';
+import { inUnitScope, unitScope } from '../units/unitScope';
 import { distributionOf, type Distribution } from './distribution';
 
 const Id = z.uuid().toLowerCase();
@@ -131,15 +132,22 @@ const viewOf = (appraisalId: string, state: Appraisal, revision: number) => ({
 
 const hasAnyRole = (principal: Principal | undefined, roles: readonly Role[]): boolean => roles.some((role) => principal?.roles.includes(role) ?? false);
 
-/** Whether the caller may see this appraisal, and its notes (personal data: not the auditor). */
-const accessTo = (principal: Principal | undefined, state: Appraisal): { read: boolean; notes: boolean } => {
-  if (!principal) return { read: false, notes: false };
+/**
+ * Whether the caller may see this appraisal, and its notes (personal data: not the auditor). Those involved
+ * (evaluator, reviewer, the employee) see it wherever they work; HR and auditors by their role, within their
+ * unit when their token names one (`hidden`: out of their unit, answered as if it did not exist).
+ */
+const accessTo = (principal: Principal | undefined, state: Appraisal): { read: boolean; notes: boolean; hidden: boolean } => {
+  if (!principal) return { read: false, notes: false, hidden: false };
   const involved =
     (principal.roles.includes('evaluator') && (principal.subject === state.evaluatorId || principal.subject === state.reviewerId)) ||
     (principal.roles.includes('employee') && principal.subject === state.employeeId);
-  if (involved || hasAnyRole(principal, HR)) return { read: true, notes: true };
-  if (principal.roles.includes('auditor')) return { read: true, notes: false };
-  return { read: false, notes: false };
+  if (involved) return { read: true, notes: true, hidden: false };
+  const byRole = hasAnyRole(principal, [...HR, 'auditor']);
+  if (byRole && !inUnitScope(principal, state.unitId)) return { read: false, notes: false, hidden: true };
+  if (hasAnyRole(principal, HR)) return { read: true, notes: true, hidden: false };
+  if (principal.roles.includes('auditor')) return { read: true, notes: false, hidden: false };
+  return { read: false, notes: false, hidden: false };
 };
 
 /** The notes of the appraisal, opened with the employee's key. */
@@ -169,10 +177,12 @@ const accepted = (result: AppraisalResult, status = 200, extra: Record<string, u
 export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
   const { handlers, index, orgChart, now } = deps;
 
-  const open = async (employeeId: string, period: AppraisalPeriod, actor: Actor): Promise<AppraisalResult> => {
+  const open = async (employeeId: string, period: AppraisalPeriod, actor: Actor, principal: Principal | undefined): Promise<AppraisalResult> => {
     await deps.orgChartReady();
     const date = orgDateOf(period, now);
     const employee = orgChart.employeeOn(employeeId, date);
+    // The appraisal belongs to the unit of the period's date: an official of another unit does not learn of it.
+    if (!inUnitScope(principal, employee?.unitId)) throw new NotFoundError('No such employee.');
     const active = employee?.status === 'active';
     const supervisorId = active ? orgChart.supervisorOf(employeeId, date) : undefined;
     // A leaving already decided shows on the period's last day, even while its TMT is still ahead.
@@ -227,9 +237,10 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
         201: { description: 'The appraisal is opened', schema: Summary.passthrough() },
         200: { description: 'The appraisal was already open', schema: Summary.passthrough() },
         422: { description: 'Refused: the employee is not active on the date (employee-not-active), leaves before the period ends (employee-leaving) or has no supervisor (no-supervisor)' },
+        404: { description: "An employee of another unit than the official's own (token claim `opd`)" },
       },
       handler: async (ctx) => {
-        const result = await open(ctx.body.employeeId, ctx.body.period, actorOf(ctx, 'hr'));
+        const result = await open(ctx.body.employeeId, ctx.body.period, actorOf(ctx, 'hr'), ctx.principal);
         return accepted(result, result.recorded.length > 0 ? 201 : 200);
       },
     }),
@@ -246,14 +257,14 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
       handler: async (ctx) => {
         await deps.orgChartReady();
         const { unitId } = ctx.params;
-        if (!orgChart.unit(unitId)) throw new NotFoundError('No such unit in the org chart.');
+        if (!orgChart.unit(unitId) || !inUnitScope(ctx.principal, unitId)) throw new NotFoundError('No such unit in the org chart.');
         const date = orgDateOf(ctx.body.period, now);
         const opened: string[] = [];
         const alreadyOpen: string[] = [];
         const refused: { employeeId: string; code: string }[] = [];
         for (const member of orgChart.membersOf(unitId, date)) {
           try {
-            const result = await open(member.employeeId, ctx.body.period, actorOf(ctx, 'hr', member.employeeId));
+            const result = await open(member.employeeId, ctx.body.period, actorOf(ctx, 'hr', member.employeeId), ctx.principal);
             (result.recorded.length > 0 ? opened : alreadyOpen).push(result.appraisalId);
           } catch (error) {
             if (!(error instanceof AppraisalDecisionError)) throw error;
@@ -415,6 +426,7 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
         const loaded = await loadAppraisal(handlers.store, ctx.params.appraisalId);
         if (loaded.state.status === 'none') throw new NotFoundError('No such appraisal.');
         const access = accessTo(ctx.principal, loaded.state);
+        if (access.hidden) throw new NotFoundError('No such appraisal.');
         if (!access.read) throw new ForbiddenError('Only the evaluator, the reviewer, the employee, HR and auditors read an appraisal.');
         return {
           status: 200,
@@ -438,6 +450,8 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
         const citywide = hasAnyRole(principal, [...HR, 'auditor']);
         let evaluator = ctx.query.evaluator === 'me' ? me : ctx.query.evaluator;
         let employeeId = ctx.query.employeeId;
+        // HR and auditors list by role: within their unit when the token names one.
+        const unitId = citywide ? unitScope(principal, ctx.query.unitId) : ctx.query.unitId;
         if (!citywide) {
           if (principal?.roles.includes('evaluator')) {
             evaluator ??= me;
@@ -453,7 +467,7 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
           .filter(({ state }) => evaluator === undefined || state.evaluatorId === evaluator)
           .filter(({ state }) => employeeId === undefined || state.employeeId === employeeId)
           .filter(({ state }) => ctx.query.status === undefined || state.status === ctx.query.status)
-          .filter(({ state }) => ctx.query.unitId === undefined || state.unitId === ctx.query.unitId)
+          .filter(({ state }) => unitId === undefined || state.unitId === unitId)
           .filter(({ state }) => ctx.query.period === undefined || (state.period && periodName(state.period) === ctx.query.period))
           .map(({ appraisalId, state, revision }) => summaryOf(appraisalId, state, revision))
           .sort((a, b) => (a.periodName === b.periodName ? (a.appraisalId < b.appraisalId ? -1 : 1) : a.periodName < b.periodName ? 1 : -1));

@@ -1,10 +1,11 @@
 import { evaluationEventRegistry, Predicate, streamId } from '@asn/contracts';
 import { derivedId, newId, type EventStore } from '@asn/event-store';
-import { defineRoute, etagOf, type Route } from '@asn/service-kit';
+import { defineRoute, etagOf, ForbiddenError, type Route } from '@asn/service-kit';
 import { z } from 'zod';
 import type { AppraisalIndex } from '../appraisals/appraisals.projection';
 import { distributionOf } from '../appraisals/distribution';
 import type { EvaluationRules } from '../rules/rules';
+import { unitScope } from './unitScope';
 import { decideUnitRating, evolveUnitRating, initialUnitRating, type UnitRatingEvent } from './unitRating.domain';
 
 const Id = z.uuid().toLowerCase();
@@ -26,8 +27,13 @@ export const unitRatingRoutes = (deps: { store: EventStore; index: AppraisalInde
     params: z.strictObject({ unitId: Id, year: Year }),
     body: UnitRatingBody,
     ifMatch: 'optional',
-    responses: { 200: { description: 'The rating is recorded (the same rating again records nothing); ETag is its revision' } },
+    responses: {
+      200: { description: 'The rating is recorded (the same rating again records nothing); ETag is its revision' },
+      403: { description: 'The token names a unit: a unit is rated by a city-wide official' },
+    },
     handler: async (ctx) => {
+      // The rating caps the unit's own predicates: an official of a unit does not rate it (nor another).
+      if (ctx.principal?.unit) throw new ForbiddenError("A unit's rating is set by a city-wide official, not by an official of a unit.");
       const { unitId, year } = ctx.params;
       const stream = unitRatingStreamId(unitId, year);
       let state = initialUnitRating();
@@ -64,10 +70,10 @@ export const unitRatingRoutes = (deps: { store: EventStore; index: AppraisalInde
     access: ['hr-staff', 'hr-approver', 'auditor', 'evaluator'],
     params: z.strictObject({ unitId: Id }),
     query: z.strictObject({ period: z.string().regex(/^\d{4}(-Q[1-4])?$/, 'A period such as 2026 or 2026-Q3.') }),
-    responses: { 200: { description: 'The distribution; `warning` when a cap is broken' } },
+    responses: { 200: { description: 'The distribution; `warning` when a cap is broken' }, 404: { description: "Another unit than the official's own" } },
     handler: async (ctx) => {
+      const unitId = unitScope(ctx.principal, ctx.params.unitId) ?? ctx.params.unitId;
       await deps.index.catchUp();
-      const { unitId } = ctx.params;
       const year = Number(ctx.query.period.slice(0, 4));
       const rating = deps.index.unitRating(unitId, year)?.rating;
       const distribution = distributionOf(deps.rules(), [...deps.index.finalPredicates(unitId, ctx.query.period).values()], rating);
