@@ -1,6 +1,7 @@
 import { AppraisalPeriod, CompetencyArea, periodBounds, periodName, Predicate, Rating, Text, type SealedValue } from '@asn/contracts';
 import { derivedId } from '@asn/event-store';
 import type { OrgChart } from '@asn/org-chart';
+import type { AuditActor, AuditLog } from '@asn/privacy';
 import { defineRoute, etagOf, ForbiddenError, NotFoundError, type Principal, type Role, type Route, type RouteContext } from '@asn/service-kit';
 import { z } from 'zod';
 import type { ComplaintBook } from '../consumers/consumers';
@@ -84,6 +85,12 @@ export interface AppraisalRouteDeps {
   /** Resolves once the org chart has caught up with the personnel topic (at start). */
   orgChartReady: () => Promise<void>;
   now: () => Date;
+  /**
+   * The audit trail of personal-data access (QUALITY.md): every read of an appraisal (its ratings, and its
+   * notes for those allowed) and every list is recorded before the answer. Optional only until createApp
+   * passes it; without it nothing is recorded.
+   */
+  audit?: AuditLog;
 }
 
 const today = (now: () => Date): string => now().toISOString().slice(0, 10);
@@ -128,6 +135,13 @@ const viewOf = (appraisalId: string, state: Appraisal, revision: number) => ({
   complaints: state.complaints,
   trainingNeedAreas: state.trainingNeedAreas,
   closedOn: state.closedOn ?? null,
+});
+
+/** Who reads, for the audit trail: the subject, the reading role they hold, the request. */
+const auditActorOf = (ctx: RouteContext<unknown, unknown, unknown>): AuditActor => ({
+  subject: subjectOf(ctx),
+  role: ctx.principal?.roles.find((role) => READERS.includes(role)) ?? ctx.principal?.roles[0] ?? 'none',
+  correlationId: ctx.requestId,
 });
 
 const hasAnyRole = (principal: Principal | undefined, roles: readonly Role[]): boolean => roles.some((role) => principal?.roles.includes(role) ?? false);
@@ -426,6 +440,9 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
         const loaded = await loadAppraisal(handlers.store, ctx.params.appraisalId);
         if (loaded.state.status === 'none') throw new NotFoundError('No such appraisal.');
         const access = accessTo(ctx.principal, loaded.state);
+        const subjects = loaded.state.employeeId === undefined ? [] : [loaded.state.employeeId];
+        // Recorded before the answer, refusals too: an answered read is an audited read.
+        deps.audit?.record({ actor: auditActorOf(ctx), action: access.notes ? 'read-appraisal-notes' : 'read-appraisal', subjects, allowed: access.read });
         if (access.hidden) throw new NotFoundError('No such appraisal.');
         if (!access.read) throw new ForbiddenError('Only the evaluator, the reviewer, the employee, HR and auditors read an appraisal.');
         return {
@@ -471,7 +488,9 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
           .filter(({ state }) => ctx.query.period === undefined || (state.period && periodName(state.period) === ctx.query.period))
           .map(({ appraisalId, state, revision }) => summaryOf(appraisalId, state, revision))
           .sort((a, b) => (a.periodName === b.periodName ? (a.appraisalId < b.appraisalId ? -1 : 1) : a.periodName < b.periodName ? 1 : -1));
-        return { status: 200, body: { items: items.slice(0, ctx.query.limit), total: items.length } };
+        const page = items.slice(0, ctx.query.limit);
+        deps.audit?.record({ actor: auditActorOf(ctx), action: 'list-appraisals', subjects: [...new Set(page.map((i) => i.employeeId))], allowed: true });
+        return { status: 200, body: { items: page, total: items.length } };
       },
     }),
     defineRoute({
@@ -489,7 +508,9 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
         const items = [...index.all()]
           .filter(({ state }) => state.reviewerId === me && (state.status === 'submitted' || (state.status === 'final' && state.objection === 'filed')))
           .map(({ appraisalId, state, revision }) => ({ ...summaryOf(appraisalId, state, revision), waitingFor: state.status === 'submitted' ? 'review' : 'objection-decision' }));
-        return { status: 200, body: { items: items.slice(0, ctx.query.limit), total: items.length } };
+        const page = items.slice(0, ctx.query.limit);
+        deps.audit?.record({ actor: auditActorOf(ctx), action: 'list-reviews', subjects: [...new Set(page.map((i) => i.employeeId))], allowed: true });
+        return { status: 200, body: { items: page, total: items.length } };
       },
     }),
   ];
