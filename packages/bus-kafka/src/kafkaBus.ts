@@ -18,6 +18,7 @@ import {
   type KafkaMessage,
   type logCreator,
 } from 'kafkajs';
+import { whilePassing } from './passing';
 
 export interface KafkaBusOptions {
   readonly brokers: readonly string[];
@@ -137,11 +138,12 @@ export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
     // the group has already consumed to its end (a restart) is caught up from the start.
     const pending = new Map<string, bigint>();
     const committed = new Map<string, bigint>();
-    for (const { topic, partitions: offsets } of await client.fetchOffsets({ groupId: subscription.group, topics })) {
+    // Just after a broker restart the group coordinator is still loading: asked again until it answers.
+    for (const { topic, partitions: offsets } of await whilePassing(() => client.fetchOffsets({ groupId: subscription.group, topics }))) {
       for (const { partition, offset } of offsets) if (offset !== '-1') committed.set(`${topic}:${partition}`, BigInt(offset));
     }
     for (const topic of topics) {
-      for (const { partition, high, low } of await client.fetchTopicOffsets(topic)) {
+      for (const { partition, high, low } of await whilePassing(() => client.fetchTopicOffsets(topic))) {
         const start = committed.get(`${topic}:${partition}`) ?? BigInt(low);
         if (BigInt(high) > start) pending.set(`${topic}:${partition}`, BigInt(high));
       }
