@@ -111,3 +111,15 @@ describe('those involved in an appraisal', () => {
     expect(read.body).toMatchObject({ notes: { ratings: { competence: 'Menguasai SOP' } } });
   });
 });
+
+describe("the operator's routes", () => {
+  it('answer the store head to auditors and operators only', async () => {
+    expectProblem(await h.api.get('/v1/store/head'), 401);
+    expectProblem(await cityHr.get('/v1/store/head'), 403);
+    expectProblem(await (await h.as('evaluator', HEAD_A)).get('/v1/store/head'), 403);
+    for (const role of ['auditor', 'operator'] as const) {
+      const res = await (await h.as(role)).get('/v1/store/head').expect(200);
+      expect(res.body).toEqual({ position: await h.store.headPosition() });
+    }
+  });
+});

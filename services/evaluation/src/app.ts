@@ -1,6 +1,7 @@
 import type { Bus } from '@asn/bus';
 import { openOrgChart, type OrgChart } from '@asn/org-chart';
-import { createFieldCipher, type SubjectKeyStore } from '@asn/privacy';
+import { createFieldCipher, type AuditLog, type SubjectKeyStore } from '@asn/privacy';
+import { personalDataAccessRoutes } from '@asn/privacy/http';
 import { consumerReadiness, rulesRoute, serviceApp, type ServiceDeps } from '@asn/runtime';
 import type { Database } from 'better-sqlite3';
 import { appraisalRoutes } from './appraisals/appraisal.http';
@@ -18,6 +19,8 @@ export interface EvaluationDeps extends ServiceDeps {
   readonly readModel: Database;
   /** DATA_DIR/evaluation.keys.db: each employee's key for the notes about them. */
   readonly keys: SubjectKeyStore;
+  /** DATA_DIR/evaluation.audit.db: who read which appraisal (QUALITY.md), served to auditors. */
+  readonly audit: AuditLog;
   readonly rules: EvaluationRules;
 }
 
@@ -49,8 +52,9 @@ export const createApp = async (deps: EvaluationDeps): Promise<EvaluationApp> =>
   const app = serviceApp(deps, {
     service: SERVICE,
     routes: [
-      ...appraisalRoutes({ handlers, index, orgChart, complaints: consumers.complaints, rules, orgChartReady: () => consumers.personnel.caughtUp, now }),
+      ...appraisalRoutes({ handlers, index, orgChart, complaints: consumers.complaints, rules, orgChartReady: () => consumers.personnel.caughtUp, now, audit: deps.audit }),
       ...unitRatingRoutes({ store: deps.store, index, rules }),
+      ...personalDataAccessRoutes(deps.audit),
       rulesRoute(deps.rules, 'The appraisal rules in force: predicate grid, distribution caps, objection window, training-need areas', 'rules'),
     ],
     readiness: [{ name: 'read model', check: () => index.catchUp(1_000) }, consumerReadiness('consumers', consumers.caughtUp)],

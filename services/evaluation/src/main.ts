@@ -20,6 +20,7 @@ const main = async (): Promise<void> => {
     start: async ({ config, dataDir, store, logger, auth, idempotency, masterKey, bus, relay, now }) => {
       const rules = config.RULES_FILE ? loadRulesFile(config.RULES_FILE) : DEFAULT_RULES;
       const keys = privacy.openSqliteKeyStore({ path: path.join(dataDir, 'evaluation.keys.db'), masterKey });
+      const audit = privacy.openSqliteAuditLog({ path: path.join(dataDir, 'evaluation.audit.db') });
       const readModel = new Database(path.join(dataDir, 'evaluation.readmodel.db'));
       readModel.pragma('journal_mode = WAL');
       readModel.pragma('busy_timeout = 5000');
@@ -31,6 +32,7 @@ const main = async (): Promise<void> => {
         auth,
         idempotency,
         keys,
+        audit,
         rules,
         trustProxyHops: config.TRUST_PROXY_HOPS,
         now,
@@ -47,6 +49,7 @@ const main = async (): Promise<void> => {
               readModel.close();
             },
           },
+          { name: 'audit log', run: () => audit.close() },
           {
             name: 'key store',
             run: () => {

@@ -1,9 +1,8 @@
 import type { Bus } from '@asn/bus';
-import { createFieldCipher, type SubjectKeyStore } from '@asn/privacy';
+import { createFieldCipher, type AuditLog, type SubjectKeyStore } from '@asn/privacy';
+import { personalDataAccessRoutes } from '@asn/privacy/http';
 import { rulesRoute, serviceApp, type ServiceDeps } from '@asn/runtime';
 import { startAppraisals, type AppraisalFact, type Appraisals } from './appraisals/appraisal.projection';
-import { auditRoutes } from './audit/audit.http';
-import type { AuditLog } from './audit/auditLog';
 import { createEmployeeCodec } from './employees/employee.codec';
 import { employeeRoutes } from './employees/employee.http';
 import { startRoster, type Roster } from './employees/roster.projection';
@@ -72,7 +71,7 @@ export const createApp = (deps: PersonnelDeps): PersonnelApp => {
     routes: [
       ...unitRoutes({ store: deps.store, units, roster, now }),
       ...employeeRoutes({ ...handlerDeps, roster, audit: deps.audit }),
-      ...auditRoutes(deps.audit),
+      ...personalDataAccessRoutes(deps.audit),
       rulesRoute(
         deps.rules,
         'The personnel rules in force (promotion, transfer, retirement), each naming its regulation',

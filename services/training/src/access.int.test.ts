@@ -151,4 +151,15 @@ describe('bad input and roles', () => {
       await cityWide.get(`/v1/units/${unitId}/jp-shortfall`).expect(200);
     });
   });
+
+  describe("the operator's routes", () => {
+    it('answer the store head to auditors and operators only', async () => {
+      expectProblem(await h.api.get('/v1/store/head'), 401);
+      expectProblem(await officer.get('/v1/store/head'), 403);
+      for (const role of ['auditor', 'operator'] as const) {
+        const res = await (await h.as(role)).get('/v1/store/head').expect(200);
+        expect(res.body).toEqual({ position: await h.store.headPosition() });
+      }
+    });
+  });
 });

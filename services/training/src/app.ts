@@ -9,7 +9,7 @@ import type { TrainingRules } from './rules/rules';
 
 /** What the training service is built from; main.ts wires real adapters, tests wire temp ones. */
 export interface TrainingDeps extends ServiceDeps {
-  /** Where asn.personnel.v1, asn.evaluation.v1 and the service's own asn.training.v1 are read from. */
+  /** Where asn.personnel.v1 and asn.evaluation.v1 are read from; the service's own events come from its own store. */
   readonly bus: Bus;
   readonly rules: TrainingRules;
   /** DATA_DIR/training.readmodel.db. */

@@ -1,20 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createFieldCipher, openSqliteAuditLog, type AuditLog } from '@asn/privacy';
-import { personalDataAccessRoutes } from '@asn/privacy/http';
-import { serviceApp } from '@asn/runtime';
-import { createLogger, createMemoryIdempotencyStore, createTokenVerifier, openLocalIssuer, type LocalIssuer, type Role } from '@asn/service-kit';
-import { expectProblem, http, waitUntil, type HttpClient } from '@asn/testing';
-import { SERVICE } from '../app';
-import { evaluationErrorMapper } from '../errors';
-import { DEFAULT_RULES } from '../rules/rules';
+import type { Role } from '@asn/service-kit';
+import { expectProblem, waitUntil } from '@asn/testing';
 import { key, startEvaluationHarness, type EvaluationHarness } from '../testing/evaluationHarness';
 import { appoint, establishUnit, managerial, pelaksana } from '../testing/personnelEvents';
-import { appraisalRoutes } from './appraisal.http';
 
-// The appraisal routes with an audit log and the audit route, composed as createApp will compose them once
-// its deps carry the audit log; the org chart, index and consumers are the harness's running ones.
+// The evaluation app as main.ts builds it (the harness): every read of an appraisal lands in
+// DATA_DIR/evaluation.audit.db and is served to auditors by GET /v1/audit/personal-data-access.
 const UNIT_A = randomUUID();
 const UNIT_B = randomUUID();
 const HEAD_A = randomUUID();
@@ -35,11 +27,8 @@ interface AccessRecord {
 }
 
 let h: EvaluationHarness;
-let audit: AuditLog;
-let issuer: LocalIssuer;
-let api: HttpClient;
 let ofA: string;
-const as = async (role: Role, subject: string, unit?: string) => api.withToken(await issuer.issue({ subject, roles: [role], audience: 'evaluation', ttl: '10m', ...(unit ? { unit } : {}) }));
+const as = (role: Role, subject: string, unit?: string) => h.as(role, subject, unit);
 
 /** The accesses recorded about one employee during the test run (the service clock is fixed; the audit log's is real). */
 const accessesTo = async (employeeId: string): Promise<AccessRecord[]> => {
@@ -51,37 +40,6 @@ const accessesTo = async (employeeId: string): Promise<AccessRecord[]> => {
 
 beforeAll(async () => {
   h = await startEvaluationHarness({ now });
-  audit = openSqliteAuditLog({ path: join(h.dataDir, 'evaluation.audit.db') });
-  issuer = await openLocalIssuer({ dataDir: h.dataDir });
-  const consumers = h.evaluation.consumers;
-  const app = serviceApp(
-    {
-      store: h.store,
-      logger: createLogger({ service: 'evaluation', level: 'silent' }),
-      auth: createTokenVerifier({ issuer: issuer.issuer, audience: 'evaluation', jwks: issuer.jwks }),
-      idempotency: createMemoryIdempotencyStore(),
-      now,
-    },
-    {
-      service: SERVICE,
-      routes: [
-        ...appraisalRoutes({
-          handlers: { store: h.store, cipher: createFieldCipher(h.keys), rules: () => DEFAULT_RULES },
-          index: h.evaluation.index,
-          orgChart: h.evaluation.orgChart,
-          complaints: consumers.complaints,
-          rules: () => DEFAULT_RULES,
-          orgChartReady: () => consumers.personnel.caughtUp,
-          now,
-          audit,
-        }),
-        ...personalDataAccessRoutes(audit),
-      ],
-      readiness: [],
-      errorMapper: evaluationErrorMapper,
-    },
-  );
-  api = http(app);
   await establishUnit(h.store, UNIT_A, 'Dinas Perhubungan');
   await establishUnit(h.store, UNIT_B, 'Dinas Sosial');
   await appoint(h.store, HEAD_A, UNIT_A, managerial('jpt-pratama'));
@@ -96,7 +54,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  audit.close();
   await h.close();
 });
 

@@ -87,10 +87,9 @@ export interface AppraisalRouteDeps {
   now: () => Date;
   /**
    * The audit trail of personal-data access (QUALITY.md): every read of an appraisal (its ratings, and its
-   * notes for those allowed) and every list is recorded before the answer. Optional only until createApp
-   * passes it; without it nothing is recorded.
+   * notes for those allowed) and every list is recorded before the answer.
    */
-  audit?: AuditLog;
+  audit: AuditLog;
 }
 
 const today = (now: () => Date): string => now().toISOString().slice(0, 10);
@@ -442,7 +441,7 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
         const access = accessTo(ctx.principal, loaded.state);
         const subjects = loaded.state.employeeId === undefined ? [] : [loaded.state.employeeId];
         // Recorded before the answer, refusals too: an answered read is an audited read.
-        deps.audit?.record({ actor: auditActorOf(ctx), action: access.notes ? 'read-appraisal-notes' : 'read-appraisal', subjects, allowed: access.read });
+        deps.audit.record({ actor: auditActorOf(ctx), action: access.notes ? 'read-appraisal-notes' : 'read-appraisal', subjects, allowed: access.read });
         if (access.hidden) throw new NotFoundError('No such appraisal.');
         if (!access.read) throw new ForbiddenError('Only the evaluator, the reviewer, the employee, HR and auditors read an appraisal.');
         return {
@@ -489,7 +488,7 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
           .map(({ appraisalId, state, revision }) => summaryOf(appraisalId, state, revision))
           .sort((a, b) => (a.periodName === b.periodName ? (a.appraisalId < b.appraisalId ? -1 : 1) : a.periodName < b.periodName ? 1 : -1));
         const page = items.slice(0, ctx.query.limit);
-        deps.audit?.record({ actor: auditActorOf(ctx), action: 'list-appraisals', subjects: [...new Set(page.map((i) => i.employeeId))], allowed: true });
+        deps.audit.record({ actor: auditActorOf(ctx), action: 'list-appraisals', subjects: [...new Set(page.map((i) => i.employeeId))], allowed: true });
         return { status: 200, body: { items: page, total: items.length } };
       },
     }),
@@ -509,7 +508,7 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
           .filter(({ state }) => state.reviewerId === me && (state.status === 'submitted' || (state.status === 'final' && state.objection === 'filed')))
           .map(({ appraisalId, state, revision }) => ({ ...summaryOf(appraisalId, state, revision), waitingFor: state.status === 'submitted' ? 'review' : 'objection-decision' }));
         const page = items.slice(0, ctx.query.limit);
-        deps.audit?.record({ actor: auditActorOf(ctx), action: 'list-reviews', subjects: [...new Set(page.map((i) => i.employeeId))], allowed: true });
+        deps.audit.record({ actor: auditActorOf(ctx), action: 'list-reviews', subjects: [...new Set(page.map((i) => i.employeeId))], allowed: true });
         return { status: 200, body: { items: page, total: items.length } };
       },
     }),

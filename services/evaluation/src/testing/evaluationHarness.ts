@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { openSqliteKeyStore, type SubjectKeyStore } from '@asn/privacy';
+import { openSqliteAuditLog, openSqliteKeyStore, type AuditLog, type SubjectKeyStore } from '@asn/privacy';
 import { openTestRuntime, type ServiceHarness } from '@asn/runtime/testing';
 import { http, type HttpClient } from '@asn/testing';
 import Database from 'better-sqlite3';
@@ -12,6 +12,7 @@ export { idempotencyKey as key } from '@asn/runtime/testing';
 /** The evaluation app on real files in a temp dir: the SQLite store (also the local bus), read model, keys, local issuer. */
 export interface EvaluationHarness extends ServiceHarness {
   keys: SubjectKeyStore;
+  audit: AuditLog;
   readModel: Database.Database;
   evaluation: EvaluationApp;
   /**
@@ -32,6 +33,7 @@ export const startEvaluationHarness = async (options: { now?: () => Date; rules?
   const { dataDir, store, bus, idempotency, logger, auth, masterKey } = runtime;
   const readModelPath = join(dataDir, 'evaluation.readmodel.db');
   const keys = openSqliteKeyStore({ path: join(dataDir, 'evaluation.keys.db'), masterKey });
+  const audit = openSqliteAuditLog({ path: join(dataDir, 'evaluation.audit.db') });
   const start = async (): Promise<Running> => {
     const readModel = new Database(readModelPath);
     readModel.pragma('journal_mode = WAL');
@@ -41,6 +43,7 @@ export const startEvaluationHarness = async (options: { now?: () => Date; rules?
       readModel,
       idempotency,
       keys,
+      audit,
       rules: options.rules ?? DEFAULT_RULES,
       logger,
       auth,
@@ -57,6 +60,7 @@ export const startEvaluationHarness = async (options: { now?: () => Date; rules?
     store,
     bus,
     keys,
+    audit,
     ...(await start()),
     as: (role, subject, unit) => runtime.as(harness.api, role, subject, unit),
     restart: async ({ redeliver = false, freshReadModel = false } = {}) => {
@@ -70,6 +74,7 @@ export const startEvaluationHarness = async (options: { now?: () => Date; rules?
     close: async () => {
       await stop(harness);
       keys.close();
+      audit.close();
       await runtime.close();
     },
   };

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import { deriveKey, openSqliteKeyStore, type SubjectKeyStore } from '@asn/privacy';
+import { deriveKey, openSqliteAuditLog, openSqliteKeyStore, type AuditLog, type SubjectKeyStore } from '@asn/privacy';
 import { openTestRuntime, type ServiceHarness } from '@asn/runtime/testing';
 import { http } from '@asn/testing';
 import { createApp, type PersonnelApp } from '../app';
-import { openSqliteAuditLog, type AuditLog } from '../audit/auditLog';
 import { DEFAULT_RULES } from '../rules/rules';
 
 export { idempotencyKey as key } from '@asn/runtime/testing';
