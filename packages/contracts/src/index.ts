@@ -75,6 +75,6 @@ export { EvaluationEvents, evaluationEventRegistry } from './evaluation/events';
 export type { EvaluationEventData } from './evaluation/events';
 export { DeliveryMode, EnrollmentBasis, TrainingEvents, trainingEventRegistry } from './training/events';
 export type { TrainingEventData } from './training/events';
-export { FeedbackEvents, feedbackEventRegistry } from './feedback/events';
+export { FeedbackEvents, feedbackEventRegistry, RoutingReason, TicketDeadline, TicketKind, TicketNumber } from './feedback/events';
 export type { FeedbackEventData } from './feedback/events';
 export { generateAsyncApi } from './asyncapi';

@@ -85,6 +85,8 @@ export interface OrgChart {
   membersOf(unitId: string, date: string): OrgEmployee[];
   /** The unit as last recorded (name after the latest rename applied). */
   unit(unitId: string): OrgUnit | undefined;
+  /** Every unit recorded, dissolved ones too, by name. */
+  units(): OrgUnit[];
   /** Everyone appointed on or before the date, as of the date (so including those who left), by id. */
   employees(date: string): OrgEmployee[];
 }
@@ -264,6 +266,13 @@ export const openOrgChart = (db: Database): OrgChart => {
   const unitRow = db.prepare<[string], UnitRow>(
     'SELECT unit_id, name, code, parent_unit_id, established_on, dissolved_on FROM org_units WHERE unit_id = ?',
   );
+  const unitRows = db.prepare<[], UnitRow>('SELECT unit_id, name, code, parent_unit_id, established_on, dissolved_on FROM org_units ORDER BY name, unit_id');
+  const toUnit = (row: UnitRow): OrgUnit => ({
+    unitId: row.unit_id,
+    name: row.name,
+    ...(row.parent_unit_id === null ? {} : { parentUnitId: row.parent_unit_id }),
+    ...(row.dissolved_on === null ? {} : { dissolvedOn: row.dissolved_on }),
+  });
   const saveUnit = db.prepare<[UnitRow]>(
     `INSERT INTO org_units (unit_id, name, code, parent_unit_id, established_on, dissolved_on)
      VALUES (@unit_id, @name, @code, @parent_unit_id, @established_on, @dissolved_on)
@@ -396,15 +405,9 @@ export const openOrgChart = (db: Database): OrgChart => {
     membersOf: (unitId, date) => membersIn.all({ unit: unitId, date }).flatMap((row) => employeeOf(row, date) ?? []),
     unit: (unitId) => {
       const row = unitRow.get(unitId);
-      return (
-        row && {
-          unitId: row.unit_id,
-          name: row.name,
-          ...(row.parent_unit_id === null ? {} : { parentUnitId: row.parent_unit_id }),
-          ...(row.dissolved_on === null ? {} : { dissolvedOn: row.dissolved_on }),
-        }
-      );
+      return row && toUnit(row);
     },
+    units: () => unitRows.all().map(toUnit),
     employees: (date) => everyoneOn.all({ date }).flatMap((row) => employeeOf(row, date) ?? []),
   };
 };

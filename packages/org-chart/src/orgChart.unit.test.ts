@@ -562,6 +562,19 @@ describe('a unit', () => {
   });
 });
 
+describe('the units', () => {
+  it('are listed by name, dissolved ones too, each as unit() reads it', () => {
+    const { chart, when } = given(...units);
+    when(dissolved(BIDANG, '2025-01-01'));
+
+    const listed = chart.units();
+    expect(listed.map((u) => u.name)).toEqual([...listed.map((u) => u.name)].sort());
+    expect(listed).toHaveLength(4);
+    for (const unit of listed) expect(chart.unit(unit.unitId)).toEqual(unit);
+    expect(listed.find((u) => u.unitId === BIDANG)?.dissolvedOn).toBe('2025-01-01');
+  });
+});
+
 describe('an event that does not fit', () => {
   it('is refused: on the wrong stream, of an unknown type, or with data that fails its schema', () => {
     const { chart } = given(...units);

@@ -80,6 +80,11 @@ export interface RouteDefinition<
   /** Parse `If-Match` into `expectedRevision` (malformed: 400); 'required' answers 428 when it is absent. */
   readonly ifMatch?: 'required' | 'optional';
   readonly responses: Readonly<Record<number, RouteResponse>>;
+  /**
+   * Express handlers run before the route's own (authentication, validation, idempotency): a rate limit on
+   * a public endpoint, so that refused requests cost nothing else.
+   */
+  readonly before?: readonly RequestHandler[];
   handler(context: RouteContext<Out<B>, Out<Q>, Out<P>>): Promise<HttpResult> | HttpResult;
 }
 
@@ -227,7 +232,7 @@ export const mountRoutes = (router: Router, routes: readonly Route[], deps: Rout
       res.locals[ROUTE_LOCAL] = route.path;
       next();
     };
-    router[route.method](route.path, label, routeHandler(route, deps));
+    router[route.method](route.path, label, ...(route.before ?? []), routeHandler(route, deps));
   }
 };
 
