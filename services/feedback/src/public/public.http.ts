@@ -157,7 +157,8 @@ export const publicRoutes = (deps: PublicRouteDeps): Route[] => {
           if (outcome.state.status === 'none' || !ticket) throw new Error('the submitted ticket is not in the read model');
           return {
             status: 201,
-            headers: { Location: `/v1/public/tickets/${ticket.ticketNumber}` },
+            // The answer carries the capability token: no cache (browser, proxy) may keep it.
+            headers: { Location: `/v1/public/tickets/${ticket.ticketNumber}`, 'Cache-Control': 'no-store' },
             body: { ticketNumber: ticket.ticketNumber, token, kind: ticket.kind, receivedAt: ticket.receivedAt, firstResponseDue: ticket.firstResponseDue, resolutionDue: ticket.resolutionDue },
           };
         } catch (error) {
@@ -232,11 +233,13 @@ export const publicRoutes = (deps: PublicRouteDeps): Route[] => {
       responses: { 200: { description: 'The contact details are erased everywhere' } },
       handler: async (ctx) => {
         const ticket = ticketFor(ctx);
+        // Nothing to erase on a ticket that never had contact details: no event claims an erasure.
+        if (!ticket.state.hasContact) return { status: 200, body: { ticketNumber: ticket.ticketNumber, contact: 'none' } };
         // The key first: once it is gone the details are unreadable in every copy of the events; the event
         // that records it follows (a crash in between is finished by a retry or the retention sweep).
         deps.keys.erase(contactSubject(ticket.ticketId));
         await run(ticket.ticketId, { type: 'EraseContact', reason: 'submitter-request' }, ctx);
-        return { status: 200, body: { ticketNumber: ticket.ticketNumber, contact: ticket.state.hasContact ? 'erased' : 'none' } };
+        return { status: 200, body: { ticketNumber: ticket.ticketNumber, contact: 'erased' } };
       },
     }),
     defineRoute({

@@ -75,7 +75,7 @@ describe('a complaint from the public, start to end', () => {
   });
 
   it('publishes the substantiation for the evaluation service with the unit, employee, category and date, nothing more', async () => {
-    const published = [];
+    const published: unknown[] = [];
     for await (const event of h.store.readStream(`feedback-${ticketId}`)) if (event.type === 'ComplaintSubstantiated') published.push(event.data);
     expect(published).toEqual([{ unitId, employeeId, category: 'illegal-levy', substantiatedOn: '2026-11-27', substantiatedBy: 'officer-1' }]);
     expect(() => feedbackEventRegistry.parse('ComplaintSubstantiated', 1, published[0])).not.toThrow();

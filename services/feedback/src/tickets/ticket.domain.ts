@@ -219,7 +219,8 @@ export const decideTicket = (command: TicketCommand, state: TicketState, context
     }
     case 'EraseContact': {
       const ticket = requireTicket(state);
-      if (ticket.contactErased) return [];
+      // Nothing to erase on a ticket without contact details (anonymous, or none given).
+      if (ticket.contactErased || !ticket.hasContact) return [];
       return [{ type: 'ContactErased', data: { reason: command.reason, erasedAt: at } }];
     }
   }

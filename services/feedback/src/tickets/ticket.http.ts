@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { MultilineText } from '../public/public.http';
 import type { FeedbackReadModel, TicketSummary } from '../readModel';
 import type { WorkingCalendar } from './deadlines';
-import type { TicketCommand } from './ticket.domain';
+import { TicketDecisionError, type TicketCommand } from './ticket.domain';
 import { handleTicketCommand, type CommandOrigin, type TicketHandlerDeps } from './ticket.handlers';
 import { readTicketRecord } from './ticket.view';
 
@@ -158,14 +158,15 @@ export const ticketRoutes = (deps: TicketRouteDeps): Route[] => {
         const calendar = deps.calendar();
         const soonUntil = calendar.endOf(calendar.addWorkingDays(calendar.localDate(now), deps.dueSoonWorkingDays())).toISOString();
         const rows = deps.readModel.db
-          .prepare<[string, string, string | null, string | null], { unit_id: string; open: number; soon: number; late: number }>(
+          // Named parameters: better-sqlite3 binds numbered ones (?1) by name, not by position.
+          .prepare<[{ now: string; soon: string; unit: string | null }], { unit_id: string; open: number; soon: number; late: number }>(
             `SELECT unit_id, COUNT(*) AS open,
-               SUM(CASE WHEN next_due >= ?1 AND next_due <= ?2 THEN 1 ELSE 0 END) AS soon,
-               SUM(CASE WHEN next_due < ?1 THEN 1 ELSE 0 END) AS late
-             FROM tickets WHERE status IN ('open', 'awaiting-information') AND (?3 IS NULL OR unit_id = ?4)
+               SUM(CASE WHEN next_due >= @now AND next_due <= @soon THEN 1 ELSE 0 END) AS soon,
+               SUM(CASE WHEN next_due < @now THEN 1 ELSE 0 END) AS late
+             FROM tickets WHERE status IN ('open', 'awaiting-information') AND (@unit IS NULL OR unit_id = @unit)
              GROUP BY unit_id ORDER BY late DESC, soon DESC, unit_id`,
           )
-          .all(now.toISOString(), soonUntil, principal.unit ?? null, principal.unit ?? null);
+          .all({ now: now.toISOString(), soon: soonUntil, unit: principal.unit ?? null });
         return { status: 200, body: { items: rows.map((r) => ({ unitId: r.unit_id, name: deps.readModel.orgChart.unit(r.unit_id)?.name ?? null, open: r.open, dueSoon: r.soon, late: r.late })) } };
       },
     }),
@@ -199,12 +200,13 @@ export const ticketRoutes = (deps: TicketRouteDeps): Route[] => {
         };
       },
     }),
-    step('routing', 'Send the ticket to another unit (with a note)', 'routeTicket', z.strictObject({ unitId: Id, note: Text(1, 500).optional() }), (b, by) => ({
-      type: 'RouteTicket',
-      unitId: b.unitId,
-      ...(b.note ? { note: b.note } : {}),
-      by,
-    })),
+    step('routing', 'Send the ticket to another unit of the city (with a note)', 'routeTicket', z.strictObject({ unitId: Id, note: Text(1, 500).optional() }), (b, by) => {
+      // Only to a unit the city has now: a ticket routed elsewhere would fall out of every queue.
+      const unit = deps.readModel.orgChart.unit(b.unitId);
+      const today = deps.calendar().localDate(deps.handlers.now());
+      if (!unit || (unit.dissolvedOn !== undefined && unit.dissolvedOn <= today)) throw new TicketDecisionError('invalid', 'unknown-unit', 'No such unit in the org chart (or it was dissolved).');
+      return { type: 'RouteTicket', unitId: b.unitId, ...(b.note ? { note: b.note } : {}), by };
+    }),
     step('classification', 'Set the kind (complaint, information request, dispute with or without a field check) and category', 'classifyTicket', z.strictObject({ kind: TicketKind, category: FeedbackCategory, fieldCheck: z.boolean().default(false) }), (b, by) => ({
       type: 'ClassifyTicket',
       kind: b.kind,
