@@ -5,7 +5,10 @@ import { openLocalIssuer, type Role } from '@asn/service-kit';
 import { startServiceProcess, type ServiceProcess } from '@asn/testing';
 
 /** The services a scenario runs as real processes. */
-export type ServiceName = 'personnel' | 'evaluation' | 'training';
+export type ServiceName = 'personnel' | 'evaluation' | 'training' | 'feedback';
+
+/** Who calls: an official with a role (a token from the local issuer), or `null` for the public (no token). */
+export type Caller = { role: Role; sub: string } | null;
 
 export interface Reply {
   status: number;
@@ -19,8 +22,11 @@ export interface Reply {
 export interface City {
   start(service: ServiceName, env?: Record<string, string>): Promise<void>;
   stop(service: ServiceName): Promise<void>;
-  /** Calls a service as `subject` with `role`, with a fresh Idempotency-Key on every POST and PUT. */
-  call(service: ServiceName, method: 'GET' | 'POST' | 'PUT', path: string, as: { role: Role; sub: string }, body?: unknown): Promise<Reply>;
+  /**
+   * Calls a service as `sub` with `role` (or as the public, without a token, when `as` is null), with a fresh
+   * Idempotency-Key on every POST and PUT; `headers` are added (e.g. a ticket's capability token).
+   */
+  call(service: ServiceName, method: 'GET' | 'POST' | 'PUT', path: string, as: Caller, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
   /** Every log line of every process, for the failure message. */
   logs(): string;
   close(): Promise<void>;
@@ -60,17 +66,17 @@ export const openCity = (options: { bus: 'local' } | { bus: 'kafka'; brokers: st
       running.set(service, started);
     },
     stop,
-    call: async (service, method, path, as, body) => {
+    call: async (service, method, path, as, body, headers = {}) => {
       const process = running.get(service);
       if (!process) throw new Error(`${service} is not running`);
-      const issuer = await openLocalIssuer({ dataDir: dataDirOf(service) });
-      const token = await issuer.issue({ subject: as.sub, roles: [as.role], audience: service, ttl: '10m' });
+      const token = as ? await (await openLocalIssuer({ dataDir: dataDirOf(service) })).issue({ subject: as.sub, roles: [as.role], audience: service, ttl: '10m' }) : undefined;
       const res = await fetch(`${process.url}${path}`, {
         method,
         headers: {
-          authorization: `Bearer ${token}`,
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...(method === 'GET' ? {} : { 'idempotency-key': `city-${++sequence}-${Date.now()}` }),
+          ...headers,
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(15_000),

@@ -85,6 +85,15 @@ export interface RouteDefinition<
    * a public endpoint, so that refused requests cost nothing else.
    */
   readonly before?: readonly RequestHandler[];
+  /**
+   * For an idempotent answer that carries a secret (a capability token): what the idempotency store keeps
+   * instead of the answer (`conceal`), and how a replay rebuilds the answer from what was kept (`reveal`), so
+   * that the secret is never written to the idempotency store.
+   */
+  readonly replaySecret?: {
+    conceal(result: HttpResult): HttpResult;
+    reveal(stored: StoredResponse): HttpResult | Promise<HttpResult>;
+  };
   handler(context: RouteContext<Out<B>, Out<Q>, Out<P>>): Promise<HttpResult> | HttpResult;
 }
 
@@ -164,12 +173,13 @@ const runOnce = async (
   key: string,
   fingerprint: string,
   execute: () => Promise<HttpResult>,
+  secret?: Route['replaySecret'],
 ): Promise<{ result: HttpResult | StoredResponse; replayed: boolean }> => {
   const id = { scope, key };
   const claim = await store.claim(id, fingerprint, now());
   switch (claim.kind) {
     case 'replay':
-      return { result: claim.response, replayed: true };
+      return { result: secret ? await secret.reveal(claim.response) : claim.response, replayed: true };
     case 'mismatch':
       throw new UnprocessableError('This Idempotency-Key was already used for a different request.');
     case 'in-flight':
@@ -184,9 +194,10 @@ const runOnce = async (
     await store.release(id, claim.token);
     throw error;
   }
-  const stored: StoredResponse = { status: result.status, headers: { ...result.headers }, ...(result.body === undefined ? {} : { body: result.body }) };
+  const kept = secret ? secret.conceal(result) : result;
+  const stored: StoredResponse = { status: kept.status, headers: { ...kept.headers }, ...(kept.body === undefined ? {} : { body: kept.body }) };
   await store.complete(id, claim.token, stored, now());
-  return { result: stored, replayed: false };
+  return { result: secret ? result : stored, replayed: false };
 };
 
 /**
@@ -221,7 +232,7 @@ export const routeHandler = (route: Route, deps: RouteDeps): RequestHandler => a
   const key = idempotencyKeyOf(req);
   const fingerprint = createHash('sha256').update(canonical({ params: req.params, query: req.query, body: req.body as unknown })).digest('base64url');
   const stableKey = createHash('sha256').update(`${scope}\n${key}\n${fingerprint}`).digest('base64url');
-  const { result, replayed } = await runOnce(deps.idempotency, deps.now, scope, key, fingerprint, () => execute(stableKey));
+  const { result, replayed } = await runOnce(deps.idempotency, deps.now, scope, key, fingerprint, () => execute(stableKey), route.replaySecret);
   send(res, result, replayed);
 };
 

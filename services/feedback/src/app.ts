@@ -52,7 +52,7 @@ export const createApp = async (deps: FeedbackDeps): Promise<FeedbackApp> => {
   const now = deps.now ?? (() => new Date());
   const rules = () => deps.rules;
   const calendar = workingCalendar(deps.rules);
-  const readModel = openFeedbackReadModel(deps.readModelPath, rules);
+  const readModel = openFeedbackReadModel(deps.readModelPath, rules, now);
   const cipher = createFieldCipher(deps.keys);
   const handlers = { store: deps.store, cipher, calendar: () => calendar, now };
 

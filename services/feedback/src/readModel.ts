@@ -123,7 +123,7 @@ export interface FeedbackReadModel {
   byNumber(ticketNumber: string): TicketSummary | undefined;
   /** The queue: open tickets by next deadline (earliest first), closed ones last. */
   tickets(query: TicketQuery): TicketSummary[];
-  /** Open tickets whose next deadline passed before `now` (the deadline watch). */
+  /** Open tickets whose next deadline passed before `now` and that are not escalated for it in their unit yet (the deadline watch). */
   overdue(now: Date, limit: number): TicketSummary[];
   /** Closed tickets with contact details still readable, closed before `before` (the retention sweep). */
   contactsToErase(before: Date, limit: number): TicketSummary[];
@@ -135,7 +135,8 @@ export interface FeedbackReadModel {
   close(): void;
 }
 
-export const openFeedbackReadModel = (path: string, rules: () => FeedbackRules): FeedbackReadModel => {
+/** @param clock the service's clock: whether a ticket read alone (`ticket`, `byNumber`) is late. */
+export const openFeedbackReadModel = (path: string, rules: () => FeedbackRules, clock: () => Date = () => new Date()): FeedbackReadModel => {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
@@ -181,7 +182,7 @@ export const openFeedbackReadModel = (path: string, rules: () => FeedbackRules):
     };
   };
 
-  const toSummary = (row: TicketRow, now = Date.now()): TicketSummary => {
+  const toSummary = (row: TicketRow, at = clock().getTime()): TicketSummary => {
     const state = JSON.parse(row.state) as Ticket;
     return {
       ticketId: row.ticket_id,
@@ -198,7 +199,7 @@ export const openFeedbackReadModel = (path: string, rules: () => FeedbackRules):
       resolutionDue: row.resolution_due,
       ...(row.closed_at ? { closedAt: row.closed_at } : {}),
       ...(row.next_due ? { nextDue: row.next_due } : {}),
-      late: row.next_due !== null && Date.parse(row.next_due) < now,
+      late: row.next_due !== null && Date.parse(row.next_due) < at,
       escalated: state.escalations.some((key) => key.split('|')[1] === row.unit_id),
       substantiated: state.substantiated,
       contactErased: state.contactErased,
@@ -217,7 +218,9 @@ export const openFeedbackReadModel = (path: string, rules: () => FeedbackRules):
     for (const event of events) {
       const ticketId = parseStreamId(event.stream).id;
       const row = rowOf.get(ticketId);
-      if (row && event.revision <= row.revision) continue;
+      // Only the ticket's next revision: an older one was applied already (P8); a later one would fold over a
+      // gap (P9) and is left for its in-order delivery.
+      if (event.revision !== (row ? row.revision + 1 : 0)) continue;
       const before = row ? (JSON.parse(row.state) as Ticket) : initialTicket();
       const after = evolveTicket(before, feedbackEventRegistry.parseEvent(event));
       if (after.status === 'none') continue;
@@ -275,7 +278,14 @@ export const openFeedbackReadModel = (path: string, rules: () => FeedbackRules):
     },
     overdue: (now, limit) =>
       db
-        .prepare<[string, number], TicketRow>(`SELECT * FROM tickets WHERE ${OPEN} AND next_due < ? ORDER BY next_due LIMIT ?`)
+        .prepare<[string, number], TicketRow>(
+          // Those escalated for this very deadline and unit already are left out: the oldest late tickets would
+          // otherwise fill every page and hide the newer ones from the watch.
+          `SELECT * FROM tickets WHERE ${OPEN} AND next_due < ?
+             AND NOT EXISTS (SELECT 1 FROM json_each(tickets.state, '$.escalations') AS made
+               WHERE made.value = (CASE WHEN first_response_at IS NULL THEN 'first-response' ELSE 'resolution' END) || '|' || unit_id || '|' || next_due)
+           ORDER BY next_due LIMIT ?`,
+        )
         .all(now.toISOString(), limit)
         .map((row) => toSummary(row, now.getTime())),
     contactsToErase: (before, limit) =>

@@ -40,7 +40,7 @@ const timeliness = (tickets: readonly TicketSummary[], now: Date): Timeliness =>
 /**
  * The public figures of a year (local calendar): counts per category and per unit, median time to a first
  * response, share answered within the deadline (an unanswered overdue ticket counts as late), resolutions on
- * time. Aggregates only: no ticket, text, employee or submitter appears.
+ * time (an unresolved overdue ticket counts as late). Aggregates only: no ticket, text, employee or submitter appears.
  */
 export const figuresOf = (readModel: FeedbackReadModel, year: number, calendar: WorkingCalendar, now: Date) => {
   const from = new Date(calendar.endOf(`${year - 1}-12-31`).getTime() + 1);
@@ -54,12 +54,14 @@ export const figuresOf = (readModel: FeedbackReadModel, year: number, calendar: 
   }
   const closed = tickets.filter((t) => t.closedAt !== undefined);
   const closedOnTime = closed.filter((t) => (t.closedAt ?? '') <= t.resolutionDue);
+  const unresolvedOverdue = tickets.filter((t) => t.closedAt === undefined && Date.parse(t.resolutionDue) < now.getTime());
   return {
     year,
     received: tickets.length,
     byCategory,
     firstResponse: timeliness(tickets, now),
-    resolution: { closed: closed.length, closedOnTime: closedOnTime.length, shareOnTime: share(closedOnTime.length, closed.length) },
+    // As for first responses, a ticket still open past its resolution deadline counts as late.
+    resolution: { due: closed.length + unresolvedOverdue.length, closed: closed.length, closedOnTime: closedOnTime.length, shareOnTime: share(closedOnTime.length, closed.length + unresolvedOverdue.length) },
     byUnit: [...units.entries()]
       .map(([unitId, list]) => ({ unitId, name: readModel.orgChart.unit(unitId)?.name ?? null, received: list.length, firstResponse: timeliness(list, now) }))
       .sort((a, b) => b.received - a.received || a.unitId.localeCompare(b.unitId)),

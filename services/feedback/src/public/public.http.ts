@@ -129,6 +129,19 @@ export const publicRoutes = (deps: PublicRouteDeps): Route[] => {
       operationId: 'submitTicket',
       access: 'public',
       before: [submissions],
+      // The token is never written to the idempotency store: a replay derives it again from the ticket.
+      replaySecret: {
+        conceal: (result) => {
+          const { token: _token, ...rest } = result.body as Record<string, unknown>;
+          return { ...result, body: rest };
+        },
+        reveal: (stored) => {
+          const body = stored.body as { ticketNumber?: string } | undefined;
+          const ticket = body?.ticketNumber === undefined ? undefined : deps.readModel.byNumber(body.ticketNumber);
+          if (!ticket) throw new Error('a stored submission names a ticket the read model does not have');
+          return { ...stored, body: { ...body, token: ticketTokenOf(deps.submission, ticket.ticketId) } };
+        },
+      },
       body: SubmitBody,
       responses: { 201: { description: 'Received', schema: Submitted }, 409: { description: 'The same report was already received today' }, 429: { description: 'Too many reports from this address' } },
       handler: async (ctx) => {

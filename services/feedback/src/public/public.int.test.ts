@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { newId, type RecordedEvent } from '@asn/event-store';
 import { appointEmployee, dissolved, establishUnit as recordUnit, record } from '@asn/org-chart/testing';
@@ -325,6 +327,10 @@ describe('the public desk', () => {
       expect(again.headers['idempotent-replayed']).toBe('true');
       expect(again.body).toMatchObject({ ticketNumber: once.ticketNumber, token: once.token });
       expect(await h.store.headPosition()).toBe(head);
+      // The answer kept for replays holds the ticket number (the control) but no token: the replay derived it again.
+      const kept = ['', '-wal'].map((suffix) => join(h.dataDir, `feedback.idempotency.db${suffix}`)).filter((file) => existsSync(file)).map((file) => readFileSync(file));
+      expect(kept.some((bytes) => bytes.includes(Buffer.from(once.ticketNumber)))).toBe(true);
+      expect(kept.some((bytes) => bytes.includes(Buffer.from(once.token)))).toBe(false);
       // The same key with another body is refused.
       expectProblem(await h.api.post('/v1/public/tickets').set('Idempotency-Key', retryKey).send(aReport()), 422);
       expect(await h.store.headPosition()).toBe(head);

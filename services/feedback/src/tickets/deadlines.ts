@@ -12,8 +12,6 @@ export interface WorkingCalendar {
   addWorkingDays(date: string, n: number): string;
   /** The last instant of a local date: a deadline on that day is met by anything up to it. */
   endOf(date: string): Date;
-  /** Working days from `from` (exclusive) up to `to` (inclusive); negative when `to` is earlier. */
-  workingDaysBetween(from: string, to: string): number;
 }
 
 const plusDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
@@ -38,17 +36,7 @@ export const workingCalendar = (rules: Pick<FeedbackRules, 'utcOffsetMinutes' | 
     isWorkingDay,
     addWorkingDays,
     endOf: (date) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS - offsetMs - 1),
-    workingDaysBetween: (from, to) => {
-      if (to < from) return -countBetween(to, from, isWorkingDay);
-      return countBetween(from, to, isWorkingDay);
-    },
   };
-};
-
-const countBetween = (from: string, to: string, isWorkingDay: (date: string) => boolean): number => {
-  let count = 0;
-  for (let day = plusDays(from, 1); day <= to; day = plusDays(day, 1)) if (isWorkingDay(day)) count += 1;
-  return count;
 };
 
 /** Which resolution deadline applies to a ticket of this kind. */
