@@ -127,6 +127,8 @@ export interface FeedbackReadModel {
   overdue(now: Date, limit: number): TicketSummary[];
   /** Closed tickets with contact details still readable, closed before `before` (the retention sweep). */
   contactsToErase(before: Date, limit: number): TicketSummary[];
+  /** Open tickets escalated to this unit head, by next deadline. */
+  escalatedTo(headId: string, now: Date, limit: number): TicketSummary[];
   /** Every ticket received in [from, to), for the figures. */
   receivedBetween(from: Date, to: Date): TicketSummary[];
   /** Waits until the read model has applied the ticket up to `revision`; false on timeout. */
@@ -287,6 +289,11 @@ export const openFeedbackReadModel = (path: string, rules: () => FeedbackRules, 
            ORDER BY next_due LIMIT ?`,
         )
         .all(now.toISOString(), limit)
+        .map((row) => toSummary(row, now.getTime())),
+    escalatedTo: (headId, now, limit) =>
+      db
+        .prepare<[string, number], TicketRow>(`SELECT * FROM tickets WHERE ${OPEN} AND json_extract(state, '$.escalatedTo') = ? ORDER BY next_due, ticket_id LIMIT ?`)
+        .all(headId, limit)
         .map((row) => toSummary(row, now.getTime())),
     contactsToErase: (before, limit) =>
       db

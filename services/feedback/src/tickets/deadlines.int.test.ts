@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { newId } from '@asn/event-store';
-import { waitUntil, type HttpClient } from '@asn/testing';
+import { expectProblem, waitUntil, type HttpClient } from '@asn/testing';
 import { DEFAULT_RULES, type FeedbackRules } from '../rules/rules';
 import { key, startFeedbackHarness, type FeedbackHarness } from '../testing/feedbackHarness';
 
@@ -330,6 +330,15 @@ describe('given tickets whose first response is late (the deadline watch)', () =
     expect(await item(e3.ticketId)).toMatchObject({ escalated: false, late: false });
   });
 
+  it('when the head of the unit asks for their escalations, then they see their late ticket, and nobody else sees it there', async () => {
+    const escalations = async (subject: string) =>
+      ((await (await h.as('employee', subject)).get('/v1/escalations').expect(200)).body as { items: Item[] }).items.map((i) => i.ticketId);
+    expect(await escalations(headA ?? 'no head')).toEqual([e1.ticketId]);
+    expect(await escalations(headB ?? 'no head')).toEqual([]);
+    expect(await escalations('01900000-0000-7000-8000-0000000000ff')).toEqual([]);
+    expectProblem(await h.api.get('/v1/escalations'), 401);
+  });
+
   it('when a late ticket is rerouted to another unit, then it is not escalated there yet, and the next sweep escalates it once to that unit’s head', async () => {
     await act(officer, e1.ticketId, 'routing', { unitId: unitB, note: 'Wewenang Dinas Perumahan.' }).expect(200);
     expect(await item(e1.ticketId)).toMatchObject({ unitId: unitB, escalated: false, late: true });
@@ -340,6 +349,11 @@ describe('given tickets whose first response is late (the deadline watch)', () =
     ]);
     expect(await item(e1.ticketId)).toMatchObject({ escalated: true });
     expect(await h.feedback.watch.sweep()).toEqual({ escalated: 0, erased: 0 });
+    // Now with the head of the unit it went to, no longer with the first one.
+    const escalations = async (subject: string) =>
+      ((await (await h.as('evaluator', subject)).get('/v1/escalations').expect(200)).body as { items: Item[] }).items.map((i) => i.ticketId);
+    expect(await escalations(headB ?? 'no head')).toEqual([e1.ticketId]);
+    expect(await escalations(headA ?? 'no head')).toEqual([]);
   });
 
   it('when a ticket answered on time is also resolved on time, then it is never escalated, however late the sweep', async () => {

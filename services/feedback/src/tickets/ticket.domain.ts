@@ -34,6 +34,8 @@ export interface Ticket {
   substantiated: boolean;
   /** `${deadline}|${unitId}|${dueAt}` of the escalations made. */
   escalations: string[];
+  /** The unit head the ticket is escalated to now: set by an escalation, cleared when it moves or closes. */
+  escalatedTo?: string;
 }
 
 export type TicketState = { status: 'none' } | Ticket;
@@ -253,8 +255,10 @@ export const evolveTicket = (state: TicketState, event: TicketEvent): TicketStat
   if (state.status === 'none') return state;
   const at = (instant: string): Ticket => (FIRST_RESPONSES.has(event.type) && state.firstResponseAt === undefined ? { ...state, firstResponseAt: instant } : state);
   switch (event.type) {
-    case 'TicketRouted':
-      return { ...state, unitId: event.data.unitId };
+    case 'TicketRouted': {
+      const { escalatedTo: _head, ...rest } = state;
+      return { ...rest, unitId: event.data.unitId };
+    }
     case 'TicketClassified':
       return { ...state, kind: event.data.kind, category: event.data.category, fieldCheck: event.data.fieldCheck };
     case 'TicketResponded':
@@ -265,16 +269,24 @@ export const evolveTicket = (state: TicketState, event: TicketEvent): TicketStat
       return { ...state, status: 'open' };
     case 'ComplaintSubstantiated':
       return { ...state, substantiated: true };
-    case 'TicketDismissed':
-      return { ...at(event.data.dismissedAt), status: 'dismissed', closedAt: event.data.dismissedAt };
-    case 'TicketResolved':
-      return { ...at(event.data.resolvedAt), status: 'resolved', closedAt: event.data.resolvedAt };
+    case 'TicketDismissed': {
+      const { escalatedTo: _head, ...rest } = at(event.data.dismissedAt);
+      return { ...rest, status: 'dismissed', closedAt: event.data.dismissedAt };
+    }
+    case 'TicketResolved': {
+      const { escalatedTo: _head, ...rest } = at(event.data.resolvedAt);
+      return { ...rest, status: 'resolved', closedAt: event.data.resolvedAt };
+    }
     case 'TicketReopened': {
       const { closedAt: _closed, ...rest } = state;
       return { ...rest, status: 'open', resolutionFrom: event.data.reopenedAt };
     }
     case 'TicketEscalated':
-      return { ...state, escalations: [...state.escalations, escalationKey(event.data.deadline, event.data.unitId, event.data.dueAt)] };
+      return {
+        ...state,
+        escalations: [...state.escalations, escalationKey(event.data.deadline, event.data.unitId, event.data.dueAt)],
+        ...(event.data.headId ? { escalatedTo: event.data.headId } : {}),
+      };
     case 'ContactErased':
       return { ...state, contactErased: true };
   }

@@ -146,6 +146,21 @@ export const ticketRoutes = (deps: TicketRouteDeps): Route[] => {
     }),
     defineRoute({
       method: 'get',
+      path: '/v1/escalations',
+      summary: 'For the head of a unit: the open tickets escalated to them (their token’s subject) because a deadline passed',
+      tags: ['tickets'],
+      operationId: 'myEscalations',
+      access: 'authenticated',
+      query: z.strictObject({ limit: limitParam({ max: 200, fallback: 50 }) }),
+      responses: { 200: { description: 'The tickets escalated to the caller, by next deadline' } },
+      handler: (ctx) => {
+        const principal = requirePrincipal(ctx.res);
+        const page = deps.readModel.escalatedTo(principal.subject, deps.handlers.now(), ctx.query.limit);
+        return { status: 200, body: { items: page.map(summaryView) } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
       path: '/v1/deadlines',
       summary: 'Per unit: open tickets, those due soon and those late (with the late ones escalated)',
       tags: ['tickets'],
