@@ -5,3 +5,4 @@ export {
   type SqlitePragmas,
 } from './sqliteEventStore';
 export { verifySqliteFile, type SqliteVerifyReport } from './verify';
+export { checkSqliteFileAgainstDigest, digestSqliteFile, loadOrCreateDigestKey, type DigestKey } from './digest';

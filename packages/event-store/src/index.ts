@@ -24,5 +24,17 @@ export {
   type VerifyProblemKind,
   type VerifyReport,
 } from './verify';
+export {
+  checkAgainstDigest,
+  headsAt,
+  keyIdOf,
+  makeDigest,
+  privateKeyFromPem,
+  publicKeyFromPem,
+  type DigestCheck,
+  type DigestProblemKind,
+  type HeadsDigest,
+  type SignedDigest,
+} from './digest';
 export { InMemoryEventStore } from './inMemory';
 export { derivedId, newId } from './ids';
