@@ -1,5 +1,5 @@
 export { loadServiceConfig, serviceConfig, type ServiceConfig, type ServiceDefaults } from './config';
-export { runService, type RunServiceOptions, type ServiceRuntime, type StartedService } from './runService';
+export { runService, type RunServiceOptions, type ServiceName, type ServiceRuntime, type StartedService } from './runService';
 export { combineRegistries, project, type ProjectionOptions } from './project';
 export { serviceApp, type ServiceAppOptions, type ServiceDeps } from './serviceApp';
 export { RelayStatusBody, rulesRoute, StoreHead } from './routes';

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openLocalBus, type Bus, type Relay } from '@asn/bus';
-import type { Context } from '@asn/contracts';
+import { Topics, type Context } from '@asn/contracts';
 import { openSqliteEventStore, type SqliteEventStore } from '@asn/event-store-sqlite';
 import { loadOrCreateMasterKey } from '@asn/privacy';
 import {
@@ -18,10 +18,15 @@ import {
 } from '@asn/service-kit';
 import type { ServiceConfig } from './config';
 
+/** A service: one of the contexts that publish a topic, or the reporting service, which only reads them. */
+export type ServiceName = Context | 'reporting';
+
+const isPublishing = (name: ServiceName): name is Context => name in Topics;
+
 /** The adapters every service is built from, opened by {@link runService} from the settings. */
 export interface ServiceRuntime<Config extends ServiceConfig = ServiceConfig> {
   /** The service's name: its context (file names, relay checkpoint, Kafka client id, log `service`). */
-  readonly name: Context;
+  readonly name: ServiceName;
   readonly config: Config;
   readonly logger: Logger;
   readonly dataDir: string;
@@ -51,7 +56,7 @@ export interface StartedService {
 }
 
 export interface RunServiceOptions<Config extends ServiceConfig> {
-  readonly context: Context;
+  readonly context: ServiceName;
   /** Parses the environment; a ConfigError makes the process exit 78 (EX_CONFIG) with the bad keys on stderr. */
   readonly loadConfig: () => Config;
   /** From startTelemetry, which the service's main.ts calls before anything loads express. */
@@ -72,7 +77,10 @@ const loadOrExit = async <Config extends ServiceConfig>(options: RunServiceOptio
   }
 };
 
-const open = async <Config extends ServiceConfig>(name: Context, config: Config): Promise<ServiceRuntime<Config>> => {
+const open = async <Config extends ServiceConfig>(
+  name: ServiceName,
+  config: Config,
+): Promise<ServiceRuntime<Config>> => {
   const logger = createLogger({ service: name, level: config.LOG_LEVEL });
   const dataDir = config.DATA_DIR;
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -104,21 +112,25 @@ const open = async <Config extends ServiceConfig>(name: Context, config: Config)
     // The relay publishes this service's categories. It runs on a worker thread with its own store
     // connection and producer: on the main thread it competes with the requests that commit
     // (docs/benchmarks.md, relay line).
-    relay = startRelayThread({
-      storePath,
-      mmapBytes,
-      context: name,
-      checkpoint: `relay:${name}`,
-      kafka,
-      logger,
-      killAfterPublish: config.FAULT_POINTS.includes('relay.afterPublish'),
-    });
+    // A service that publishes nothing (reporting) has no relay.
+    relay = !isPublishing(name)
+      ? undefined
+      : startRelayThread({
+          storePath,
+          mmapBytes,
+          context: name,
+          checkpoint: `relay:${name}`,
+          kafka,
+          logger,
+          killAfterPublish: config.FAULT_POINTS.includes('relay.afterPublish'),
+        });
   } else {
     // On the local bus the store file is the bus: a commit is the publication, consumers read the global log.
     bus = openLocalBus({ store, path: storePath });
   }
   const offsetMs = config.CLOCK_START === undefined ? 0 : Date.parse(config.CLOCK_START) - Date.now();
-  if (offsetMs !== 0) logger.warn({ clockStart: config.CLOCK_START }, 'the service clock starts at CLOCK_START, not now');
+  if (offsetMs !== 0)
+    logger.warn({ clockStart: config.CLOCK_START }, 'the service clock starts at CLOCK_START, not now');
   const now = offsetMs === 0 ? () => new Date() : () => new Date(Date.now() + offsetMs);
   return { name, config, logger, dataDir, storePath, store, idempotency, auth, masterKey, bus, relay, now };
 };

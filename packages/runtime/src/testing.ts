@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openLocalBus, type LocalBus } from '@asn/bus';
-import type { Context } from '@asn/contracts';
+import type { ServiceName } from './runService';
 import { openSqliteEventStore, type SqliteEventStore } from '@asn/event-store-sqlite';
 import { loadOrCreateMasterKey } from '@asn/privacy';
 import {
@@ -22,7 +22,7 @@ import type { HttpClient } from '@asn/testing';
  * local bus over the store file, and the local issuer for tokens.
  */
 export interface TestRuntime {
-  readonly name: Context;
+  readonly name: ServiceName;
   readonly dataDir: string;
   readonly storePath: string;
   readonly store: SqliteEventStore;
@@ -61,7 +61,7 @@ export interface ServiceHarness {
  * Opens a service's adapters in a fresh temp dir named after it, as `runService` opens them from DATA_DIR.
  * @param options.pollMs how often the store looks for commits of other connections (the bus's consumers).
  */
-export const openTestRuntime = async (name: Context, options: { pollMs?: number } = {}): Promise<TestRuntime> => {
+export const openTestRuntime = async (name: ServiceName, options: { pollMs?: number } = {}): Promise<TestRuntime> => {
   const dataDir = mkdtempSync(join(tmpdir(), `${name}-`));
   const storePath = join(dataDir, 'asn.db');
   const store = openSqliteEventStore({ path: storePath, ...options });

@@ -1,0 +1,103 @@
+import { CalendarDate } from '@asn/contracts';
+import type { AuditActor, AuditLog } from '@asn/privacy';
+import { defineRoute, limitParam, NotFoundError, requirePrincipal, type Role, type Route, type RouteContext } from '@asn/service-kit';
+import { z } from 'zod';
+import type { Careers } from './careers';
+
+const Id = z.uuid().toLowerCase();
+const EmployeeParams = z.strictObject({ employeeId: Id });
+const AsOfQuery = z.strictObject({
+  asOf: CalendarDate.meta({ description: 'The date the record is read as of: decisions with TMT on or before it.' }),
+  recordedBy: z.iso.datetime({ offset: true }).optional().meta({ description: 'Only what had been recorded by this time.' }),
+});
+
+const AUDITORS: readonly Role[] = ['auditor'];
+const READERS: readonly Role[] = ['auditor', 'hr-staff', 'hr-approver'];
+
+export interface CareerRouteDeps {
+  careers: Careers;
+  audit: AuditLog;
+  today: () => string;
+}
+
+type AnyContext = RouteContext<unknown, unknown, unknown>;
+const actorOf = (ctx: AnyContext, roles: readonly Role[]): AuditActor => ({
+  subject: ctx.principal?.subject ?? 'unknown',
+  role: ctx.principal?.roles.find((r) => roles.includes(r)) ?? 'unknown',
+  correlationId: ctx.requestId,
+});
+
+/** The auditor's questions about one civil servant, and the roster as of any date; every read is audited. */
+export const careerRoutes = (deps: CareerRouteDeps): Route[] => [
+  defineRoute({
+    method: 'get',
+    path: '/v1/employees/:employeeId/timeline',
+    summary: "An employee's full timeline: every proposal, rejection, decision, correction and erasure with its SK, who proposed, who approved, TMT and when it was recorded",
+    tags: ['audit'],
+    operationId: 'getTimeline',
+    access: AUDITORS,
+    params: EmployeeParams,
+    responses: { 200: { description: 'The timeline, in recording order' }, 404: { description: 'No such employee' } },
+    handler: (ctx) => {
+      const entries = deps.careers.timeline(ctx.params.employeeId);
+      deps.audit.record({ actor: actorOf(ctx, AUDITORS), action: 'read-timeline', subjects: [ctx.params.employeeId], allowed: entries.length > 0 });
+      if (entries.length === 0) throw new NotFoundError('No such employee.');
+      return { status: 200, body: { employeeId: ctx.params.employeeId, entries } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/employees/:employeeId/record',
+    summary: "An employee's rank, unit and position as of a date (by TMT) and as recorded by a time, each with the decision that set it",
+    tags: ['audit'],
+    operationId: 'getRecordAsOf',
+    access: READERS,
+    params: EmployeeParams,
+    query: AsOfQuery,
+    responses: { 200: { description: 'The record as of the date' }, 404: { description: 'Not in service on that date (or no such employee)' } },
+    handler: (ctx) => {
+      requirePrincipal(ctx.res);
+      const record = deps.careers.recordOf(ctx.params.employeeId, ctx.query.asOf, ctx.query.recordedBy ? new Date(ctx.query.recordedBy) : undefined);
+      deps.audit.record({ actor: actorOf(ctx, READERS), action: 'read-record-as-of', subjects: [ctx.params.employeeId], allowed: record !== undefined });
+      if (!record) throw new NotFoundError('The employee was not in service on that date, as recorded then.');
+      return { status: 200, body: record };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/roster',
+    summary: 'Everyone in service on a date (by TMT), as recorded by a time: unit, rank, position, type; filters by unit, golongan, type, position kind',
+    tags: ['reports'],
+    operationId: 'getRoster',
+    access: READERS,
+    query: z.strictObject({
+      asOf: CalendarDate.optional(),
+      recordedBy: z.iso.datetime({ offset: true }).optional(),
+      unitId: Id.optional(),
+      golongan: z.string().regex(/^[IV]{1,3}\/[a-e]$/).optional(),
+      employeeType: z.enum(['CPNS', 'PNS', 'PPPK']).optional(),
+      positionKind: z.enum(['managerial', 'functional', 'pelaksana']).optional(),
+      limit: limitParam({ max: 1000, fallback: 200 }),
+      offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    }),
+    responses: { 200: { description: 'A page of the roster, by unit then employee id' } },
+    handler: (ctx) => {
+      const q = ctx.query;
+      const asOf = q.asOf ?? deps.today();
+      const all = deps.careers
+        .roster(asOf, q.recordedBy ? new Date(q.recordedBy) : undefined)
+        .filter((r) => (q.unitId === undefined || r.unit.unitId === q.unitId) && (q.golongan === undefined || r.rank?.golongan === q.golongan) && (q.employeeType === undefined || r.employeeType === q.employeeType) && (q.positionKind === undefined || r.position.position.kind === q.positionKind));
+      const page = all.slice(q.offset, q.offset + q.limit);
+      deps.audit.record({ actor: actorOf(ctx, READERS), action: 'list-roster', subjects: page.map((r) => r.employeeId), allowed: true });
+      return {
+        status: 200,
+        body: {
+          asOf,
+          ...(q.recordedBy ? { recordedBy: new Date(q.recordedBy).toISOString() } : {}),
+          total: all.length,
+          items: page.map((r) => ({ employeeId: r.employeeId, unitId: r.unit.unitId, unitName: r.unit.name, employeeType: r.employeeType, ...(r.rank?.golongan ? { golongan: r.rank.golongan } : {}), ...(r.rank?.pppkGrade ? { pppkGrade: r.rank.pppkGrade } : {}), position: r.position.position, since: r.position.since })),
+        },
+      };
+    },
+  }),
+];

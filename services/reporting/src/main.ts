@@ -1,0 +1,48 @@
+// Telemetry first: the HTTP instrumentation must be in place before express and the http server load,
+// so everything else is imported dynamically below.
+import { startTelemetry } from '@asn/service-kit/telemetry';
+
+const stopTelemetry = startTelemetry({ serviceName: 'reporting' });
+
+const main = async (): Promise<void> => {
+  const { runService } = await import('@asn/runtime');
+  const path = await import('node:path');
+  const privacy = await import('@asn/privacy');
+  const { loadOrCreateDigestKey } = await import('@asn/event-store-sqlite');
+  const { loadConfig } = await import('./config');
+  const { createApp } = await import('./app');
+  await runService({
+    context: 'reporting',
+    loadConfig,
+    stopTelemetry,
+    start: async ({ config, dataDir, storePath, store, logger, auth, idempotency, bus, now }) => {
+      const audit = privacy.openSqliteAuditLog({ path: path.join(dataDir, 'reporting.audit.db') });
+      const key = loadOrCreateDigestKey(config.DIGEST_KEY_FILE ?? path.join(dataDir, 'digest-signing.key'));
+      if (key.created) logger.warn({ publicKey: key.publicKeyPath }, 'created the digest signing key: give auditors its public half');
+      const reporting = await createApp({
+        store,
+        bus,
+        logger,
+        auth,
+        idempotency,
+        audit,
+        readModelPath: path.join(dataDir, 'reporting.readmodel.db'),
+        digests: { storePath, key, dir: path.join(dataDir, 'digests'), intervalMs: config.DIGEST_INTERVAL_MINUTES * 60_000 },
+        trustProxyHops: config.TRUST_PROXY_HOPS,
+        now,
+      });
+      return {
+        app: reporting.app,
+        shutdown: [
+          { name: 'digests, consumer and read model', run: () => reporting.stop() },
+          { name: 'audit log', run: () => audit.close() },
+        ],
+      };
+    },
+  });
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(`reporting: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
