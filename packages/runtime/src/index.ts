@@ -4,3 +4,4 @@ export { combineRegistries, project, type ProjectionOptions } from './project';
 export { serviceApp, type ServiceAppOptions, type ServiceDeps } from './serviceApp';
 export { RelayStatusBody, rulesRoute, StoreHead } from './routes';
 export { consumerReadiness } from './readiness';
+export { InvalidRulesError, rulesLoader } from './rules';

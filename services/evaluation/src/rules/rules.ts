@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { CompetencyArea, Predicate, type Rating } from '@asn/contracts';
+import { rulesLoader } from '@asn/runtime';
 import { z } from 'zod';
 import shipped from './evaluation-rules.json' with { type: 'json' };
 
@@ -35,39 +35,12 @@ export const EvaluationRules = z.strictObject({
 });
 export type EvaluationRules = z.infer<typeof EvaluationRules>;
 
-/** A rules file that does not parse or breaks the schema. */
-export class RulesFileError extends Error {
-  override readonly name = 'RulesFileError';
-}
-
-/** Parses a rule set; throws RulesFileError naming every bad path. */
-export const parseRules = (value: unknown): EvaluationRules => {
-  const parsed = EvaluationRules.safeParse(value);
-  if (!parsed.success) {
-    throw new RulesFileError(`invalid evaluation rules: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-  }
-  return parsed.data;
-};
+export { InvalidRulesError } from '@asn/runtime';
+/** Parses a rule set (the shipped JSON or a RULES_FILE); the InvalidRulesError names every bad field's path. */
+export const { loadRules, loadRulesFile } = rulesLoader(EvaluationRules, 'evaluation');
 
 /** The shipped rule set (evaluation-rules.json). */
-export const DEFAULT_RULES: EvaluationRules = parseRules(shipped);
-
-/** Reads and checks a rules file (RULES_FILE); throws RulesFileError when unreadable or invalid. */
-export const loadRulesFile = (path: string): EvaluationRules => {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new RulesFileError(`cannot read the rules file: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new RulesFileError('the rules file is not JSON');
-  }
-  return parseRules(json);
-};
+export const DEFAULT_RULES: EvaluationRules = loadRules(shipped);
 
 /** The predicate of two ratings, by the grid. */
 export const predicateOf = (rules: EvaluationRules, results: Rating, behaviour: Rating): Predicate =>

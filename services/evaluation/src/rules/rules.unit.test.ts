@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { DEFAULT_RULES, loadRulesFile, parseRules, RulesFileError } from './rules';
+import { DEFAULT_RULES, InvalidRulesError, loadRules, loadRulesFile } from './rules';
 
 const dir = mkdtempSync(join(tmpdir(), 'evaluation-rules-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,14 +21,14 @@ describe('the evaluation rules', () => {
   it('refuse a grid cell that is not a predicate, naming its path', () => {
     const bad = structuredClone(DEFAULT_RULES) as unknown as { predicateGrid: { byResults: { above: { above: string } } } };
     bad.predicateGrid.byResults.above.above = 'excellent';
-    expect(() => parseRules(bad)).toThrow(/predicateGrid\.byResults\.above\.above/);
+    expect(() => loadRules(bad)).toThrow(/predicateGrid\.byResults\.above\.above/);
   });
   it('refuse unknown keys, a share above 1, and a file that is not JSON', () => {
-    expect(() => parseRules({ ...DEFAULT_RULES, extra: 1 })).toThrow(RulesFileError);
-    expect(() => parseRules({ ...DEFAULT_RULES, distributionCaps: { ...DEFAULT_RULES.distributionCaps, byUnitRating: { baik: { baik: 1.5 } } } })).toThrow(RulesFileError);
+    expect(() => loadRules({ ...DEFAULT_RULES, extra: 1 })).toThrow(InvalidRulesError);
+    expect(() => loadRules({ ...DEFAULT_RULES, distributionCaps: { ...DEFAULT_RULES.distributionCaps, byUnitRating: { baik: { baik: 1.5 } } } })).toThrow(InvalidRulesError);
     const path = join(dir, 'broken.json');
     writeFileSync(path, '{ not json');
-    expect(() => loadRulesFile(path)).toThrow('the rules file is not JSON');
-    expect(() => loadRulesFile(join(dir, 'missing.json'))).toThrow(RulesFileError);
+    expect(() => loadRulesFile(path)).toThrow(/Cannot read the evaluation rules from .*broken.json/);
+    expect(() => loadRulesFile(join(dir, 'missing.json'))).toThrow(InvalidRulesError);
   });
 });

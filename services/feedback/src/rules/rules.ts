@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { CalendarDate } from '@asn/contracts';
+import { rulesLoader } from '@asn/runtime';
 import { z } from 'zod';
 import shipped from './feedback-rules.json' with { type: 'json' };
 
@@ -31,42 +31,7 @@ export const FeedbackRules = z.strictObject({
 });
 export type FeedbackRules = z.infer<typeof FeedbackRules>;
 
-/** A rule set that fails its schema or cannot be read; `issues` name the paths. */
-export class InvalidRulesError extends Error {
-  override readonly name = 'InvalidRulesError';
-  constructor(
-    message: string,
-    readonly issues: readonly string[] = [],
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
-
-/** @throws InvalidRulesError naming every path that breaks the schema. */
-export const loadRules = (json: unknown): FeedbackRules => {
-  const parsed = FeedbackRules.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new InvalidRulesError(`Invalid feedback rules: ${issues.join('; ')}`, issues);
-  }
-  return parsed.data;
-};
-
-/** @throws InvalidRulesError when the file cannot be read, is not JSON, or breaks the schema. */
-export const loadRulesFile = (file: string): FeedbackRules => {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new InvalidRulesError(`Cannot read the feedback rules from ${file}: ${error instanceof Error ? error.message : String(error)}`, [], { cause: error });
-  }
-  try {
-    return loadRules(json);
-  } catch (error) {
-    if (error instanceof InvalidRulesError) throw new InvalidRulesError(`${file}: ${error.message}`, error.issues, { cause: error });
-    throw error;
-  }
-};
+export { InvalidRulesError } from '@asn/runtime';
+export const { loadRules, loadRulesFile } = rulesLoader(FeedbackRules, 'feedback');
 
 export const DEFAULT_RULES: FeedbackRules = Object.freeze(loadRules(shipped));

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import {
   CalendarDate,
@@ -9,6 +8,7 @@ import {
   MANAGERIAL_LEVELS,
   Predicate,
 } from '@asn/contracts';
+import { rulesLoader } from '@asn/runtime';
 import shipped from './personnel-rules.json' with { type: 'json' };
 
 // The rules the service applies on its own (eligibility, deadlines), as data: each names its regulation,
@@ -112,55 +112,9 @@ export const PersonnelRules = z
   });
 export type PersonnelRules = z.infer<typeof PersonnelRules>;
 
-/** A rule set that does not fit the schema; `issues` name the path of every bad field. */
-export class InvalidRulesError extends Error {
-  override readonly name = 'InvalidRulesError';
-  constructor(
-    message: string,
-    readonly issues: readonly { path: string; message: string }[] = [],
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
-
-const pathOf = (path: readonly PropertyKey[]): string => (path.length === 0 ? '(root)' : path.map(String).join('.'));
-
-/**
- * Parses a rule set (e.g. the parsed JSON of a RULES_FILE). Throws an InvalidRulesError naming the path
- * of every bad field: unknown keys, missing rules, negative years, a golongan that does not exist, …
- */
-export const loadRules = (json: unknown): PersonnelRules => {
-  const parsed = PersonnelRules.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: 'Unknown key.' }))
-      : [{ path: pathOf(issue.path), message: issue.message }],
-  );
-  throw new InvalidRulesError(
-    `Invalid personnel rules: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-    issues,
-  );
-};
-
-/** Reads and parses a rule set from a JSON file; throws an InvalidRulesError naming the file. */
-export const loadRulesFile = (file: string): PersonnelRules => {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new InvalidRulesError(`Cannot read the personnel rules from ${file}: ${reason}`, [], { cause: error });
-  }
-  try {
-    return loadRules(json);
-  } catch (error) {
-    if (error instanceof InvalidRulesError)
-      throw new InvalidRulesError(`${file}: ${error.message}`, error.issues, { cause: error });
-    throw error;
-  }
-};
+export { InvalidRulesError } from '@asn/runtime';
+/** Parses a rule set (the shipped JSON or a RULES_FILE); the InvalidRulesError names every bad field's path. */
+export const { loadRules, loadRulesFile } = rulesLoader(PersonnelRules, 'personnel');
 
 const deepFreeze = <T>(value: T): T => {
   if (typeof value === 'object' && value !== null) {
