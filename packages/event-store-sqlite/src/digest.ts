@@ -1,7 +1,7 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { checkAgainstDigest, makeDigest, privateKeyFromPem, publicKeyFromPem, type DigestCheck, type SignedDigest } from '@asn/event-store';
+import { checkAgainstDigest, makeDigest, privateKeyFromPem, publicKeyFromPem, StoreDoesNotVerifyError, type DigestCheck, type SignedDigest } from '@asn/event-store';
 import { SqliteEventStore } from './sqliteEventStore';
 
 /** The digest signing key: `<path>` (PKCS#8 PEM, 0600) and `<path>.pub` (SPKI PEM, for auditors to keep). */
@@ -39,7 +39,7 @@ export const digestSqliteFile = async (path: string, privateKey: KeyObject, now?
   const store = new SqliteEventStore({ path, readonly: true });
   try {
     const integrity = store.integrityCheck();
-    if (integrity !== 'ok') throw new Error(`the file is damaged (${integrity}); no digest is made of it`);
+    if (integrity !== 'ok') throw new StoreDoesNotVerifyError(`the file is damaged (${integrity}); no digest is made of it`);
     return await makeDigest(store.storedEvents(), store.streamHeads(), privateKey, { gapFreePositions: true, ...(now ? { now } : {}) });
   } finally {
     await store.close();

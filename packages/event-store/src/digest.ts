@@ -27,6 +27,11 @@ export interface SignedDigest {
   signature: string;
 }
 
+/** A digest was asked of a store that does not verify (or whose file is damaged): none is made. */
+export class StoreDoesNotVerifyError extends Error {
+  override readonly name = 'StoreDoesNotVerifyError';
+}
+
 const rootOf = (heads: readonly { stream: string; revision: number; hash: string }[]): string => {
   const hash = createHash('sha256').update('asn-heads-digest/v1\n');
   for (const head of heads) {
@@ -53,8 +58,11 @@ export const headsAt = async (
   let last = 0;
   let count = 0;
   // The recorded hashes are taken as the events pass; verifyEvents fails the report if any of them is wrong.
+  let seen = 0;
   async function* tap() {
     for await (const event of events) {
+      // A large store takes seconds to hash: let the process serve requests in between.
+      if (++seen % 5_000 === 0) await new Promise((resolve) => setImmediate(resolve));
       if (event.position <= position) {
         taken.set(event.stream, { revision: event.revision, hash: event.hash.toString('hex') });
         last = event.position;
@@ -79,7 +87,7 @@ export const makeDigest = async (
 ): Promise<SignedDigest> => {
   const now = options.now ?? new Date();
   const at = await headsAt(events, heads, Number.POSITIVE_INFINITY, { gapFreePositions: options.gapFreePositions ?? false });
-  if (!at.report.ok) throw new Error(`the store does not verify (${at.report.problem?.kind ?? 'unknown'}: ${at.report.problem?.message ?? ''}); no digest is made of it`);
+  if (!at.report.ok) throw new StoreDoesNotVerifyError(`the store does not verify (${at.report.problem?.kind ?? 'unknown'}: ${at.report.problem?.message ?? ''}); no digest is made of it`);
   const list = sortedHeads(at.heads);
   const digest: HeadsDigest = { format: 'asn-heads-digest/v1', createdAt: now.toISOString(), position: at.position, events: at.events, heads: list, root: rootOf(list) };
   return { digest, keyId: keyIdOf(createPublicKey(privateKey)), signature: sign(null, canonical(digest), privateKey).toString('base64url') };

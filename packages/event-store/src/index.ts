@@ -31,6 +31,7 @@ export {
   makeDigest,
   privateKeyFromPem,
   publicKeyFromPem,
+  StoreDoesNotVerifyError,
   type DigestCheck,
   type DigestProblemKind,
   type HeadsDigest,

@@ -1,5 +1,6 @@
 import type { Bus } from '@asn/bus';
 import { Topics } from '@asn/contracts';
+import { StoreDoesNotVerifyError } from '@asn/event-store';
 import type { DigestKey } from '@asn/event-store-sqlite';
 import { openOrgChart, personnelTopicRegistry } from '@asn/org-chart';
 import type { AuditLog } from '@asn/privacy';
@@ -62,7 +63,7 @@ export const createApp = async (deps: ReportingDeps): Promise<ReportingApp> => {
     service: SERVICE,
     routes: [...careerRoutes({ careers, audit: deps.audit, today: () => now().toISOString().slice(0, 10) }), ...digestRoutes({ digests, audit: deps.audit }), ...personalDataAccessRoutes(deps.audit)],
     readiness: [consumerReadiness('consumers', personnel.caughtUp)],
-    errorMapper: (error) => (error instanceof Error && /does not verify|is damaged/.test(error.message) ? new HttpProblem(409, 'store-does-not-verify', 'The event store does not verify', error.message) : undefined),
+    errorMapper: (error) => (error instanceof StoreDoesNotVerifyError ? new HttpProblem(409, 'store-does-not-verify', 'The event store does not verify', error.message) : undefined),
   });
   return {
     app,

@@ -1,10 +1,10 @@
 import type { AuditLog } from '@asn/privacy';
 import { defineRoute, NotFoundError, type Role, type Route } from '@asn/service-kit';
 import { z } from 'zod';
-import type { Digests } from './digests';
+import { DIGEST_ID, type Digests } from './digests';
 
 const AUDITORS: readonly Role[] = ['auditor'];
-const DigestParams = z.strictObject({ digestId: z.string().regex(/^[0-9]{8}T[0-9]{6}Z-[0-9]+$/) });
+const DigestParams = z.strictObject({ digestId: z.string().regex(DIGEST_ID) });
 
 /** Signed digests of the event store for auditors: made on demand or on the schedule, exported, with the public key. */
 export const digestRoutes = (deps: { digests: Digests; audit: AuditLog }): Route[] => [

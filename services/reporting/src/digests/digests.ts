@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SignedDigest } from '@asn/event-store';
 import { digestSqliteFile, type DigestKey } from '@asn/event-store-sqlite';
@@ -24,20 +24,25 @@ export interface Digests {
   stop(): Promise<void>;
 }
 
-const DIGEST_ID = /^[0-9]{8}T[0-9]{6}Z-[0-9]+$/;
+/** `<UTC time to the millisecond>-<position>`, e.g. `20261129T020000123Z-16579` (to the second in the first files). */
+export const DIGEST_ID = /^[0-9]{8}T[0-9]{6}(?:[0-9]{3})?Z-[0-9]+$/;
 
 /**
  * Signed digests of the event store file (SQLite), kept in `dir` as `<UTC time>-<position>.json`: on demand
  * and every `intervalMs` (0: on demand only). The files are for auditors to copy out; the check that counts is
- * the one against a copy they keep, with the public key they keep.
+ * the one against a copy they keep, with the public key they keep. Each file is the signed digest as compact
+ * JSON, written whole (renamed into place), so that the export of a digest is byte for byte the kept file.
  */
 export const startDigests = (options: { storePath: string; key: DigestKey; dir: string; intervalMs: number; logger: Logger; now: () => Date }): Digests => {
   mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   const make = async () => {
     const signed = await digestSqliteFile(options.storePath, options.key.privateKey, options.now());
-    const stamp = signed.digest.createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    // To the millisecond: two digests in one second (a scheduled one and one on demand) must not share a file.
+    const stamp = signed.digest.createdAt.replace(/[-:.]/g, '');
     const digestId = `${stamp}-${signed.digest.position}`;
-    writeFileSync(join(options.dir, `${digestId}.json`), `${JSON.stringify(signed, null, 2)}\n`);
+    const file = join(options.dir, `${digestId}.json`);
+    writeFileSync(`${file}.tmp`, JSON.stringify(signed));
+    renameSync(`${file}.tmp`, file);
     options.logger.info({ digestId, position: signed.digest.position, streams: signed.digest.heads.length, keyId: signed.keyId }, 'store digest signed');
     return { digestId, signed };
   };
@@ -48,6 +53,25 @@ export const startDigests = (options: { storePath: string; key: DigestKey; dir: 
     } catch {
       return undefined;
     }
+  };
+  // A digest is as large as the store has streams, and a year of daily ones is hundreds: a listing parses each
+  // file once, not at every request (again when the file changed).
+  const summaries = new Map<string, { stamp: string; summary: DigestSummary }>();
+  const summaryOf = (digestId: string): DigestSummary | undefined => {
+    let stamp: string;
+    try {
+      const stat = statSync(join(options.dir, `${digestId}.json`));
+      stamp = `${stat.mtimeMs}:${stat.size}`;
+    } catch {
+      return undefined;
+    }
+    const cached = summaries.get(digestId);
+    if (cached?.stamp === stamp) return cached.summary;
+    const signed = read(digestId);
+    if (!signed) return undefined;
+    const summary = { digestId, createdAt: signed.digest.createdAt, position: signed.digest.position, events: signed.digest.events, streams: signed.digest.heads.length, root: signed.digest.root, keyId: signed.keyId };
+    summaries.set(digestId, { stamp, summary });
+    return summary;
   };
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
@@ -67,15 +91,9 @@ export const startDigests = (options: { storePath: string; key: DigestKey; dir: 
     list: () =>
       readdirSync(options.dir)
         .filter((f) => f.endsWith('.json') && DIGEST_ID.test(f.slice(0, -5)))
-        .sort()
-        .reverse()
-        .flatMap((f) => {
-          const digestId = f.slice(0, -5);
-          const signed = read(digestId);
-          return signed
-            ? [{ digestId, createdAt: signed.digest.createdAt, position: signed.digest.position, events: signed.digest.events, streams: signed.digest.heads.length, root: signed.digest.root, keyId: signed.keyId }]
-            : [];
-        }),
+        .flatMap((f) => summaryOf(f.slice(0, -5)) ?? [])
+        // Newest first by what was signed, not by file name (`…Z-9` sorts after `…Z-15`).
+        .sort((a, b) => (a.createdAt === b.createdAt ? b.position - a.position : a.createdAt < b.createdAt ? 1 : -1)),
     get: read,
     publicKeyPem: () => options.key.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     stop: async () => {

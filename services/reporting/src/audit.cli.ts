@@ -1,0 +1,619 @@
+/**
+ * The auditor's answers from an event store file, offline and read-only (what `./ledger audit` runs):
+ *   node --import tsx services/reporting/src/audit.cli.ts <command> <store file> [...]
+ *     timeline <employeeId> [--format text|json|jsonl|csv] [--digest F --public-key K]
+ *     record <employeeId> --as-of YYYY-MM-DD [--recorded-by ISO] [--format text|json|jsonl|csv] [--digest F --public-key K]
+ *     roster --as-of YYYY-MM-DD [--recorded-by ISO] [--unit ID] [--format csv|json|jsonl]
+ * It reads the personnel topic's streams (employee, unit) in global order into an in-memory database with the
+ * reporting service's own projections (the org chart and careers), so the service and this command cannot
+ * disagree. With a kept digest and its public key it first checks the store against them. Exit 0 answered
+ * (and proven, when a digest was given), 1 not found or not proven, 2 bad arguments. No personal data: the
+ * sealed personal fields are dropped on the way in, as in the service.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { decodeWith, type DecodedEvent } from '@asn/bus';
+import { CalendarDate, publishedCategories, streamId, Topics, toCloudEvent } from '@asn/contracts';
+import { publicKeyFromPem, type DigestCheck, type SignedDigest } from '@asn/event-store';
+import { checkSqliteFileAgainstDigest, SqliteEventStore } from '@asn/event-store-sqlite';
+import { openOrgChart, personnelTopicRegistry } from '@asn/org-chart';
+import Database from 'better-sqlite3';
+import { z } from 'zod';
+import { openCareers, type Careers, type DecidedBy, type RecordAsOf, type TimelineEntry } from './careers/careers';
+
+const USAGE = `usage: ./ledger audit <command> [store file] [options]    (store file: default DATA_DIR/asn.db, else ./data/asn.db)
+  timeline <employeeId> [--format text|json|jsonl|csv] [--digest F --public-key K]
+      every proposal, rejection, decision, correction and erasure of the employee, with its SK, who proposed,
+      who decided, TMT, when it was recorded and whether it is in force
+  record <employeeId> --as-of YYYY-MM-DD [--recorded-by ISO] [--format text|json|jsonl|csv] [--digest F --public-key K]
+      rank, unit and position on a date (by TMT), as recorded by a time, each with the decision that set it
+  roster --as-of YYYY-MM-DD [--recorded-by ISO] [--unit ID] [--format csv|json|jsonl]
+      everyone in service on the date, by unit (default CSV)
+  --digest F --public-key K   first check the store against a digest you kept, with the public key you kept
+                              (exit 1 when it is not proven unchanged since the digest)
+`;
+
+const OPTIONS = {
+  format: { type: 'string' },
+  'as-of': { type: 'string' },
+  'recorded-by': { type: 'string' },
+  unit: { type: 'string' },
+  digest: { type: 'string' },
+  'public-key': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+class UsageError extends Error {}
+
+const Id = z.uuid().toLowerCase();
+const Instant = z.iso.datetime({ offset: true });
+const COMMANDS = {
+  timeline: { formats: ['text', 'json', 'jsonl', 'csv'], options: ['format', 'digest', 'public-key'], employee: true },
+  record: {
+    formats: ['text', 'json', 'jsonl', 'csv'],
+    options: ['format', 'as-of', 'recorded-by', 'digest', 'public-key'],
+    employee: true,
+  },
+  roster: { formats: ['csv', 'json', 'jsonl'], options: ['format', 'as-of', 'recorded-by', 'unit'], employee: false },
+} as const;
+type Command = keyof typeof COMMANDS;
+type Format = 'text' | 'json' | 'jsonl' | 'csv';
+
+interface Request {
+  command: Command;
+  storePath: string;
+  employeeId?: string;
+  asOf?: string;
+  recordedBy?: Date;
+  unitId?: string;
+  format: Format;
+  digest?: { file: string; publicKey: string };
+}
+
+const parseRequest = (argv: readonly string[]): Request | 'help' => {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  const [command, storePath, ...rest] = positionals;
+  if (command === undefined || !Object.hasOwn(COMMANDS, command))
+    throw new UsageError(command === undefined ? 'no command given' : `unknown command: ${command}`);
+  const spec = COMMANDS[command as Command];
+  if (storePath === undefined) throw new UsageError('no store file given');
+  const allowed: readonly string[] = spec.options;
+  const given = (Object.keys(values) as (keyof typeof values)[]).filter((k) => values[k] !== undefined && k !== 'help');
+  const stray = given.find((k) => !allowed.includes(k));
+  if (stray) throw new UsageError(`--${stray} does not apply to ${command}`);
+  if (rest.length !== (spec.employee ? 1 : 0))
+    throw new UsageError(spec.employee ? `${command} takes one employee id` : `${command} takes no employee id`);
+  const request: Request = {
+    command: command as Command,
+    storePath,
+    format: (values.format ?? spec.formats[0]) as Format,
+  };
+  if (!(spec.formats as readonly string[]).includes(request.format))
+    throw new UsageError(`--format of ${command}: one of ${spec.formats.join(', ')}`);
+  if (spec.employee) {
+    const id = Id.safeParse(rest[0]);
+    if (!id.success) throw new UsageError('the employee id must be a UUID');
+    request.employeeId = id.data;
+  }
+  if (command !== 'timeline') {
+    const asOf = CalendarDate.safeParse(values['as-of']);
+    if (!asOf.success) throw new UsageError(`${command} needs --as-of YYYY-MM-DD (a real date)`);
+    request.asOf = asOf.data;
+  }
+  if (values['recorded-by'] !== undefined) {
+    if (!Instant.safeParse(values['recorded-by']).success)
+      throw new UsageError('--recorded-by must be an ISO 8601 time with its offset, e.g. 2021-03-01T00:00:00+07:00');
+    request.recordedBy = new Date(values['recorded-by']);
+  }
+  if (values.unit !== undefined) {
+    const unit = Id.safeParse(values.unit);
+    if (!unit.success) throw new UsageError('--unit must be a unit id (UUID)');
+    request.unitId = unit.data;
+  }
+  if ((values.digest === undefined) !== (values['public-key'] === undefined))
+    throw new UsageError('--digest and --public-key go together');
+  if (values.digest !== undefined && values['public-key'] !== undefined)
+    request.digest = { file: values.digest, publicKey: values['public-key'] };
+  return request;
+};
+
+const PROGRESS_EVERY = 10_000;
+const number = (n: number): string => n.toLocaleString('en-US');
+
+interface ReadModel {
+  careers: Careers;
+  /** Personnel-topic events read, up to the store's head position when the command started. */
+  events: number;
+  head: number;
+  /** Events the service would have dead-lettered (an unknown type or version, data breaking its contract). */
+  skipped: { stream: string; revision: number; type: string; reason: string }[];
+  /** Global positions of the asked employee's events. */
+  employeePositions: number[];
+  close(): void;
+}
+
+/** Folds the store's personnel-topic events into the service's projections, in memory, as the service's consumer does. */
+const readStore = async (path: string, employeeId?: string): Promise<ReadModel> => {
+  const store = new SqliteEventStore({ path, readonly: true });
+  const db = new Database(':memory:');
+  try {
+    const head = await store.headPosition();
+    const orgChart = openOrgChart(db);
+    const careers = openCareers(db, orgChart);
+    // Each event in a savepoint of its own, as the service's inbox transaction does: one refused event leaves nothing behind.
+    const apply = decodeWith(
+      personnelTopicRegistry,
+      db.transaction((event: DecodedEvent) => {
+        orgChart.apply(event);
+        careers.apply(event);
+      }),
+    );
+    const context = { group: 'audit', topic: Topics.personnel, attempt: 0 };
+    const employeeStream = employeeId === undefined ? undefined : streamId('employee', employeeId);
+    const employeePositions: number[] = [];
+    const skipped: ReadModel['skipped'] = [];
+    const progress = process.stderr.isTTY
+      ? (text: string) => process.stderr.write(`\r${text}`)
+      : (text: string) => process.stderr.write(`${text}\n`);
+    let events = 0;
+    db.exec('BEGIN');
+    for await (const recorded of store.readAll({ categories: publishedCategories.personnel })) {
+      if (recorded.position > head) break;
+      try {
+        await apply(toCloudEvent(recorded), context);
+      } catch (error) {
+        skipped.push({
+          stream: recorded.stream,
+          revision: recorded.revision,
+          type: recorded.type,
+          reason: error instanceof Error ? error.message : String(error),
+        });
+      }
+      if (recorded.stream === employeeStream) employeePositions.push(recorded.position);
+      events += 1;
+      if (events % PROGRESS_EVERY === 0) {
+        db.exec('COMMIT');
+        progress(`audit: read ${number(events)} events (position ${number(recorded.position)} of ${number(head)})`);
+        db.exec('BEGIN');
+      }
+    }
+    db.exec('COMMIT');
+    if (events >= PROGRESS_EVERY)
+      progress(
+        `audit: read ${number(events)} events up to position ${number(head)}${process.stderr.isTTY ? '\n' : ''}`,
+      );
+    for (const s of skipped)
+      process.stderr.write(
+        `audit: WARNING: not applied (the service would dead-letter it): ${s.type} at ${s.stream} revision ${s.revision}: ${s.reason}\n`,
+      );
+    return { careers, events, head, skipped, employeePositions, close: () => db.close() };
+  } catch (error) {
+    db.close();
+    throw error;
+  } finally {
+    await store.close();
+  }
+};
+
+interface Proof {
+  ok: boolean;
+  digest?: { createdAt: string; position: number; events: number; keyId: string };
+  problem?: DigestCheck['problem'];
+  /** Of the employee's events: how many the digest covers (at or before its position), and how many came after it. */
+  employeeEvents?: { covered: number; after: number };
+}
+
+const checkDigest = async (storePath: string, digest: NonNullable<Request['digest']>): Promise<Proof> => {
+  let signed: unknown;
+  try {
+    signed = JSON.parse(readFileSync(digest.file, 'utf8'));
+  } catch (error) {
+    return {
+      ok: false,
+      problem: {
+        kind: 'malformed-digest',
+        message: `cannot read the digest ${digest.file}: ${(error as Error).message}`,
+      },
+    };
+  }
+  let publicKey;
+  try {
+    publicKey = publicKeyFromPem(readFileSync(digest.publicKey, 'utf8'));
+  } catch (error) {
+    return {
+      ok: false,
+      problem: {
+        kind: 'wrong-key',
+        message: `cannot read the public key ${digest.publicKey}: ${(error as Error).message}`,
+      },
+    };
+  }
+  const check = await checkSqliteFileAgainstDigest(storePath, signed, publicKey);
+  if (!check.ok) return { ok: false, ...(check.problem ? { problem: check.problem } : {}) };
+  const { digest: d, keyId } = signed as SignedDigest;
+  return { ok: true, digest: { createdAt: d.createdAt, position: d.position, events: d.events, keyId } };
+};
+
+const withCoverage = (proof: Proof, positions: readonly number[]): Proof => {
+  if (!proof.ok || !proof.digest) return proof;
+  const position = proof.digest.position;
+  const covered = positions.filter((p) => p <= position).length;
+  return { ...proof, employeeEvents: { covered, after: positions.length - covered } };
+};
+
+const proofText = (proof: Proof): string => {
+  if (!proof.ok) {
+    const p = proof.problem;
+    return `NOT PROVEN: ${p?.kind ?? 'unknown'}${p?.stream ? ` at stream ${p.stream}` : ''}: ${p?.message ?? ''}`;
+  }
+  const d = proof.digest;
+  const e = proof.employeeEvents;
+  const coverage = !e
+    ? ''
+    : e.after === 0
+      ? `; all ${e.covered} of this employee's events are covered by it`
+      : `; ${e.covered} of this employee's events are covered by it, ${e.after} recorded after it are not`;
+  return `proven unchanged since the digest of ${d?.createdAt ?? '?'} (${number(d?.events ?? 0)} events up to position ${number(d?.position ?? 0)}, key ${d?.keyId ?? '?'})${coverage}`;
+};
+
+// CSV as RFC 4180 quotes it; a cell a spreadsheet would run as a formula (= + - @ first) is prefixed with '.
+const csvCell = (value: string | number | null | undefined): string => {
+  if (value === undefined || value === null) return '';
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+const csv = (header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string =>
+  [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+
+const table = (header: readonly string[], rows: readonly (readonly string[])[]): string => {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  return (
+    [header, ...rows]
+      .map((row) =>
+        row
+          .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
+};
+
+const TIMELINE_CSV = [
+  'eventId',
+  'recordedAt',
+  'eventType',
+  'decisionId',
+  'kind',
+  'tmt',
+  'skNumber',
+  'skDate',
+  'signedBy',
+  'legalBasis',
+  'proposedBy',
+  'approvedBy',
+  'rejectedBy',
+  'reason',
+  'standing',
+  'correctsDecisionId',
+];
+
+const correctsOf = (entry: TimelineEntry): string | undefined =>
+  entry.decision?.kind === 'correction' ? entry.decision.correctsDecisionId : undefined;
+/** A rejection's reason, or a correction's. */
+const reasonOf = (entry: TimelineEntry): string | undefined =>
+  entry.reason ?? (entry.decision?.kind === 'correction' ? entry.decision.reason : undefined);
+
+const timelineOutput = (employeeId: string, entries: TimelineEntry[], format: Format, header: string): string => {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify({ employeeId, entries }, null, 2)}\n`;
+    case 'jsonl':
+      return entries.map((e) => `${JSON.stringify({ employeeId, ...e })}\n`).join('');
+    case 'csv':
+      return csv(
+        TIMELINE_CSV,
+        entries.map((e) => [
+          e.eventId,
+          e.recordedAt,
+          e.eventType,
+          e.decisionId,
+          e.kind,
+          e.tmt,
+          e.decree?.skNumber,
+          e.decree?.skDate,
+          e.decree?.signedBy,
+          e.decree?.legalBasis,
+          e.proposedBy,
+          e.approvedBy,
+          e.rejectedBy,
+          reasonOf(e),
+          e.standing,
+          correctsOf(e),
+        ]),
+      );
+    case 'text': {
+      const rows = entries.map((e) => {
+        const corrects = correctsOf(e);
+        const note = [corrects ? `corrects ${corrects}` : '', reasonOf(e) ?? ''].filter(Boolean).join(': ');
+        return [
+          e.recordedAt,
+          e.eventType,
+          // Whole: ids are UUIDv7, whose first characters are the time and alike for decisions made together.
+          e.decisionId ?? '',
+          e.kind ?? '',
+          e.tmt ?? '',
+          e.decree?.skNumber ?? '',
+          e.proposedBy ?? '',
+          e.approvedBy ? `approved ${e.approvedBy}` : e.rejectedBy ? `rejected ${e.rejectedBy}` : '',
+          e.standing ?? '',
+          note,
+        ];
+      });
+      return `${header}\n\n${table(['RECORDED AT', 'EVENT', 'DECISION', 'KIND', 'TMT', 'SK', 'PROPOSED BY', 'DECIDED BY', 'STANDING', 'NOTE'], rows)}`;
+    }
+  }
+};
+
+const decidedText = (by: DecidedBy, indent: string): string => {
+  const lines = [
+    `${indent}by ${by.eventType} (decision ${by.decisionId}), SK ${by.skNumber} of ${by.skDate}, TMT ${by.tmt}, signed by ${by.signedBy} (${by.legalBasis})`,
+    `${indent}   proposed by ${by.proposedBy || '?'}${by.proposedAt ? ` (${by.proposedAt})` : ''}, approved by ${by.approvedBy || '?'}, recorded ${by.recordedAt}`,
+  ];
+  if (by.correctedBy) {
+    const c = by.correctedBy;
+    lines.push(
+      `${indent}   corrected by ${c.eventType} (decision ${c.decisionId}), SK ${c.skNumber} of ${c.skDate}, proposed by ${c.proposedBy || '?'}, approved by ${c.approvedBy || '?'}, recorded ${c.recordedAt}`,
+    );
+  }
+  return lines.join('\n');
+};
+
+const positionText = (r: RecordAsOf): string => {
+  const p = r.position.position;
+  return `${p.kind}${'level' in p ? ` (${p.level})` : ''}: ${p.title}`;
+};
+
+const RECORD_CSV = [
+  'employeeId',
+  'asOf',
+  'recordedBy',
+  'status',
+  'leftBy',
+  'leftOn',
+  'employeeType',
+  'golongan',
+  'pppkGrade',
+  'rankDecisionId',
+  'rankSkNumber',
+  'rankTmt',
+  'rankApprovedBy',
+  'rankCorrectedByDecisionId',
+  'unitId',
+  'unitName',
+  'unitDecisionId',
+  'unitSkNumber',
+  'unitTmt',
+  'unitApprovedBy',
+  'positionKind',
+  'positionLevel',
+  'positionTitle',
+  'positionSince',
+  'positionDecisionId',
+  'positionSkNumber',
+  'appointedOn',
+  'contractUntil',
+];
+const recordRow = (r: RecordAsOf): (string | undefined)[] => {
+  const p = r.position.position;
+  return [
+    r.employeeId,
+    r.asOf,
+    r.recordedBy,
+    r.status,
+    r.leftBy,
+    r.leftOn,
+    r.employeeType,
+    r.rank?.golongan,
+    r.rank?.pppkGrade,
+    r.rank?.decidedBy.decisionId,
+    r.rank?.decidedBy.skNumber,
+    r.rank?.decidedBy.tmt,
+    r.rank?.decidedBy.approvedBy,
+    r.rank?.decidedBy.correctedBy?.decisionId,
+    r.unit.unitId,
+    r.unit.name ?? undefined,
+    r.unit.decidedBy.decisionId,
+    r.unit.decidedBy.skNumber,
+    r.unit.decidedBy.tmt,
+    r.unit.decidedBy.approvedBy,
+    p.kind,
+    'level' in p ? p.level : undefined,
+    p.title,
+    r.position.since,
+    r.position.decidedBy.decisionId,
+    r.position.decidedBy.skNumber,
+    r.appointedOn,
+    r.contractUntil,
+  ];
+};
+
+const recordOutput = (r: RecordAsOf, format: Format, header: string): string => {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(r, null, 2)}\n`;
+    case 'jsonl':
+      return `${JSON.stringify(r)}\n`;
+    case 'csv':
+      return csv(RECORD_CSV, [recordRow(r)]);
+    case 'text': {
+      const rank = r.rank
+        ? (r.rank.golongan ?? r.rank.pppkGrade ?? '') +
+          (r.rank.golongan && r.rank.pppkGrade ? ` / ${r.rank.pppkGrade}` : '')
+        : '(none recorded)';
+      return [
+        header,
+        '',
+        `  status     ${r.status}${r.status === 'left' ? ` (${r.leftBy ?? '?'} on ${r.leftOn ?? '?'})` : ''}; ${r.employeeType}, appointed ${r.appointedOn}${r.contractUntil ? `, contract until ${r.contractUntil}` : ''}`,
+        `  rank       ${rank}`,
+        ...(r.rank ? [decidedText(r.rank.decidedBy, '             ')] : []),
+        `  unit       ${r.unit.name ?? '(unknown unit)'} (${r.unit.unitId})`,
+        decidedText(r.unit.decidedBy, '             '),
+        `  position   ${positionText(r)}, since ${r.position.since}`,
+        decidedText(r.position.decidedBy, '             '),
+        '',
+      ].join('\n');
+    }
+  }
+};
+
+const ROSTER_CSV = [
+  'employeeId',
+  'unitId',
+  'unitName',
+  'employeeType',
+  'golongan',
+  'pppkGrade',
+  'positionKind',
+  'positionLevel',
+  'positionTitle',
+  'positionSince',
+];
+const rosterItem = (r: RecordAsOf) => ({
+  employeeId: r.employeeId,
+  unitId: r.unit.unitId,
+  unitName: r.unit.name,
+  employeeType: r.employeeType,
+  ...(r.rank?.golongan ? { golongan: r.rank.golongan } : {}),
+  ...(r.rank?.pppkGrade ? { pppkGrade: r.rank.pppkGrade } : {}),
+  position: r.position.position,
+  since: r.position.since,
+});
+
+const run = async (request: Request): Promise<number> => {
+  const out = (text: string) => process.stdout.write(text);
+  const proof = request.digest ? await checkDigest(request.storePath, request.digest) : undefined;
+  const model = await readStore(request.storePath, request.employeeId);
+  try {
+    const asRecorded = request.recordedBy ? `as recorded by ${request.recordedBy.toISOString()}` : 'as recorded now';
+    const source = `store ${request.storePath}: ${number(model.events)} events read up to position ${number(model.head)}`;
+    const proven = proof && withCoverage(proof, model.employeePositions);
+    const finish = (): number => {
+      if (!proven) return 0;
+      // Text and JSON carry the proof in the answer; CSV and JSON lines keep stdout to the data.
+      if (request.format === 'text') out(`\nProof: ${proofText(proven)}\n`);
+      else if (request.format !== 'json') process.stderr.write(`audit: proof: ${proofText(proven)}\n`);
+      return proven.ok ? 0 : 1;
+    };
+    switch (request.command) {
+      case 'timeline': {
+        const employeeId = request.employeeId ?? '';
+        const entries = model.careers.timeline(employeeId);
+        if (entries.length === 0) return notFound(`no employee ${employeeId} in the ${source}`);
+        const header = `Timeline of employee ${employeeId}: ${entries.length} entries (${source})`;
+        out(
+          request.format === 'json' && proven
+            ? `${JSON.stringify({ employeeId, entries, proof: proven }, null, 2)}\n`
+            : timelineOutput(employeeId, entries, request.format, header),
+        );
+        return finish();
+      }
+      case 'record': {
+        const employeeId = request.employeeId ?? '';
+        const asOf = request.asOf ?? '';
+        if (model.careers.timeline(employeeId).length === 0)
+          return notFound(`no employee ${employeeId} in the ${source}`);
+        const record = model.careers.recordOf(employeeId, asOf, request.recordedBy);
+        if (!record) return notFound(`employee ${employeeId} was not in service on ${asOf}, ${asRecorded} (${source})`);
+        const header = `Employee ${employeeId} on ${asOf}, ${asRecorded} (${source})`;
+        out(
+          request.format === 'json' && proven
+            ? `${JSON.stringify({ ...record, proof: proven }, null, 2)}\n`
+            : recordOutput(record, request.format, header),
+        );
+        return finish();
+      }
+      case 'roster': {
+        const asOf = request.asOf ?? '';
+        const records = model.careers
+          .roster(asOf, request.recordedBy)
+          .filter((r) => request.unitId === undefined || r.unit.unitId === request.unitId);
+        process.stderr.write(
+          `audit: ${records.length} in service on ${asOf}${request.unitId ? ` in unit ${request.unitId}` : ''}, ${asRecorded} (${source})\n`,
+        );
+        switch (request.format) {
+          case 'json':
+            out(
+              `${JSON.stringify({ asOf, ...(request.recordedBy ? { recordedBy: request.recordedBy.toISOString() } : {}), total: records.length, items: records.map(rosterItem) }, null, 2)}\n`,
+            );
+            break;
+          case 'jsonl':
+            for (const r of records) out(`${JSON.stringify(rosterItem(r))}\n`);
+            break;
+          default:
+            out(
+              csv(
+                ROSTER_CSV,
+                records.map((r) => {
+                  const p = r.position.position;
+                  return [
+                    r.employeeId,
+                    r.unit.unitId,
+                    r.unit.name,
+                    r.employeeType,
+                    r.rank?.golongan,
+                    r.rank?.pppkGrade,
+                    p.kind,
+                    'level' in p ? p.level : undefined,
+                    p.title,
+                    r.position.since,
+                  ];
+                }),
+              ),
+            );
+        }
+        return 0;
+      }
+    }
+  } finally {
+    model.close();
+  }
+};
+
+const notFound = (message: string): number => {
+  process.stderr.write(`audit: ${message}\n`);
+  return 1;
+};
+
+const main = async (): Promise<number> => {
+  let request: Request | 'help';
+  try {
+    // `pnpm run audit -- …` passes the `--` on.
+    request = parseRequest(process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`audit: ${error.message}\n${USAGE}`);
+    return 2;
+  }
+  if (request === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  return run(request);
+};
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`audit: FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
