@@ -1,4 +1,4 @@
-import { CalendarDate } from '@asn/contracts';
+import { CalendarDate, Golongan } from '@asn/contracts';
 import type { AuditActor, AuditLog } from '@asn/privacy';
 import { defineRoute, limitParam, NotFoundError, requirePrincipal, type Role, type Route, type RouteContext } from '@asn/service-kit';
 import { z } from 'zod';
@@ -21,11 +21,22 @@ export interface CareerRouteDeps {
 }
 
 type AnyContext = RouteContext<unknown, unknown, unknown>;
+
+/** The last day a CalendarDate can name: the record as of it is the latest one, future TMTs included. */
+const LAST_DAY = '2199-12-31';
+
 const actorOf = (ctx: AnyContext, roles: readonly Role[]): AuditActor => ({
   subject: ctx.principal?.subject ?? 'unknown',
   role: ctx.principal?.roles.find((r) => roles.includes(r)) ?? 'unknown',
   correlationId: ctx.requestId,
 });
+
+// As in the personnel service, an official of one unit (token claim `opd`) reads only the employees of that unit
+// now (someone who left: the unit they left from), not former staff, not even as they were back then.
+const unitNow = (deps: CareerRouteDeps, employeeId: string): string | undefined =>
+  (deps.careers.recordOf(employeeId, deps.today()) ?? deps.careers.recordOf(employeeId, LAST_DAY))?.unit.unitId;
+const inScope = (deps: CareerRouteDeps, ctx: AnyContext, employeeId: string): boolean =>
+  ctx.principal?.unit === undefined || unitNow(deps, employeeId) === ctx.principal.unit;
 
 /** The auditor's questions about one civil servant, and the roster as of any date; every read is audited. */
 export const careerRoutes = (deps: CareerRouteDeps): Route[] => [
@@ -39,7 +50,7 @@ export const careerRoutes = (deps: CareerRouteDeps): Route[] => [
     params: EmployeeParams,
     responses: { 200: { description: 'The timeline, in recording order' }, 404: { description: 'No such employee' } },
     handler: (ctx) => {
-      const entries = deps.careers.timeline(ctx.params.employeeId);
+      const entries = inScope(deps, ctx, ctx.params.employeeId) ? deps.careers.timeline(ctx.params.employeeId) : [];
       deps.audit.record({ actor: actorOf(ctx, AUDITORS), action: 'read-timeline', subjects: [ctx.params.employeeId], allowed: entries.length > 0 });
       if (entries.length === 0) throw new NotFoundError('No such employee.');
       return { status: 200, body: { employeeId: ctx.params.employeeId, entries } };
@@ -57,7 +68,7 @@ export const careerRoutes = (deps: CareerRouteDeps): Route[] => [
     responses: { 200: { description: 'The record as of the date' }, 404: { description: 'Not in service on that date (or no such employee)' } },
     handler: (ctx) => {
       requirePrincipal(ctx.res);
-      const record = deps.careers.recordOf(ctx.params.employeeId, ctx.query.asOf, ctx.query.recordedBy ? new Date(ctx.query.recordedBy) : undefined);
+      const record = inScope(deps, ctx, ctx.params.employeeId) ? deps.careers.recordOf(ctx.params.employeeId, ctx.query.asOf, ctx.query.recordedBy ? new Date(ctx.query.recordedBy) : undefined) : undefined;
       deps.audit.record({ actor: actorOf(ctx, READERS), action: 'read-record-as-of', subjects: [ctx.params.employeeId], allowed: record !== undefined });
       if (!record) throw new NotFoundError('The employee was not in service on that date, as recorded then.');
       return { status: 200, body: record };
@@ -74,19 +85,22 @@ export const careerRoutes = (deps: CareerRouteDeps): Route[] => [
       asOf: CalendarDate.optional(),
       recordedBy: z.iso.datetime({ offset: true }).optional(),
       unitId: Id.optional(),
-      golongan: z.string().regex(/^[IV]{1,3}\/[a-e]$/).optional(),
+      golongan: Golongan.optional(),
       employeeType: z.enum(['CPNS', 'PNS', 'PPPK']).optional(),
       positionKind: z.enum(['managerial', 'functional', 'pelaksana']).optional(),
       limit: limitParam({ max: 1000, fallback: 200 }),
       offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
     }),
-    responses: { 200: { description: 'A page of the roster, by unit then employee id' } },
+    responses: { 200: { description: 'A page of the roster, by unit then employee id' }, 404: { description: "A unit other than a unit-scoped official's own" } },
     handler: (ctx) => {
       const q = ctx.query;
+      const scope = ctx.principal?.unit;
+      if (scope !== undefined && q.unitId !== undefined && q.unitId !== scope) throw new NotFoundError('No such unit.');
+      const unitId = scope ?? q.unitId;
       const asOf = q.asOf ?? deps.today();
       const all = deps.careers
         .roster(asOf, q.recordedBy ? new Date(q.recordedBy) : undefined)
-        .filter((r) => (q.unitId === undefined || r.unit.unitId === q.unitId) && (q.golongan === undefined || r.rank?.golongan === q.golongan) && (q.employeeType === undefined || r.employeeType === q.employeeType) && (q.positionKind === undefined || r.position.position.kind === q.positionKind));
+        .filter((r) => (unitId === undefined || r.unit.unitId === unitId) && (scope === undefined || unitNow(deps, r.employeeId) === scope) && (q.golongan === undefined || r.rank?.golongan === q.golongan) && (q.employeeType === undefined || r.employeeType === q.employeeType) && (q.positionKind === undefined || r.position.position.kind === q.positionKind));
       const page = all.slice(q.offset, q.offset + q.limit);
       deps.audit.record({ actor: actorOf(ctx, READERS), action: 'list-roster', subjects: page.map((r) => r.employeeId), allowed: true });
       return {

@@ -44,6 +44,7 @@ interface Body {
   proposedBy?: string;
   approvedBy?: string;
   rejectedBy?: string;
+  erasedBy?: string;
   reason?: string;
   unitId?: string;
   decision?: Decision;
@@ -96,6 +97,8 @@ export interface TimelineEntry {
   proposedBy?: string;
   approvedBy?: string;
   rejectedBy?: string;
+  /** Who erased the employee's personal data (a PersonalDataErased entry). */
+  erasedBy?: string;
   reason?: string;
   /** For a decided decision: whether it is in force, revoked or replaced by a correction (as recorded now). */
   standing?: DecisionStanding;
@@ -253,6 +256,7 @@ export const openCareers = (db: Database, orgChart: OrgChart): Careers => {
           ...(body.proposedBy ? { proposedBy: body.proposedBy } : {}),
           ...(body.approvedBy ? { approvedBy: body.approvedBy } : {}),
           ...(body.rejectedBy ? { rejectedBy: body.rejectedBy } : {}),
+          ...(body.erasedBy ? { erasedBy: body.erasedBy } : {}),
           ...(body.reason ? { reason: body.reason } : {}),
           ...(DECIDED.has(r.event_type) && r.decision_id ? { standing: standing.get(r.decision_id) ?? 'in-force' } : {}),
           ...(body.decision ? { decision: body.decision } : {}),
