@@ -355,6 +355,31 @@ describe('request ids and proxies', () => {
   });
 });
 
+describe('when a route answers with text of its own type', () => {
+  const textApp = () =>
+    createServiceApp({
+      service: { name: 'text', version: '1.0.0' },
+      logger: createLogger({ service: 'text', destination: captureLogs().destination }),
+      routes: [
+        defineRoute({ method: 'get', path: '/csv', summary: 'csv', access: 'public', responses: {}, handler: () => ({ status: 200, body: 'a,b\r\n"x ""y""",1\r\n', headers: { 'Content-Type': 'text/csv; header=present' } }) }),
+        defineRoute({ method: 'get', path: '/string', summary: 'string', access: 'public', responses: {}, handler: () => ({ status: 200, body: 'plain' }) }),
+      ],
+    });
+
+  it('sends a string body under its own Content-Type as it is', async () => {
+    const res = await request(textApp()).get('/csv').buffer(true);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv; header=present/);
+    expect(res.text).toBe('a,b\r\n"x ""y""",1\r\n');
+  });
+
+  it('still sends a string body without a Content-Type of its own as JSON', async () => {
+    const res = await request(textApp()).get('/string');
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.text).toBe('"plain"');
+  });
+});
+
 describe('OpenAPI', () => {
   it('documents the routes from their validation schemas', async () => {
     const res = await request(s.app).get('/openapi.json');

@@ -17,7 +17,10 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** What a handler returns; the kit writes it (and stores it for Idempotency-Key replays). */
 export interface HttpResult {
   readonly status: number;
-  /** JSON body; omit for an empty response. */
+  /**
+   * JSON body; omit for an empty response. A string body under a Content-Type header of the result's own
+   * (an export as text/csv or JSON Lines) is sent as it is, not as JSON.
+   */
   readonly body?: unknown;
   /** Headers worth replaying, such as ETag and Location. */
   readonly headers?: Readonly<Record<string, string>>;
@@ -158,6 +161,7 @@ const send = (res: Response, result: HttpResult | StoredResponse, replayed: bool
   if (replayed) res.setHeader('Idempotent-Replayed', 'true');
   res.status(result.status);
   if (result.body === undefined) res.end();
+  else if (typeof result.body === 'string' && Object.keys(result.headers ?? {}).some((name) => name.toLowerCase() === 'content-type')) res.send(result.body);
   else res.json(result.body);
 };
 

@@ -64,6 +64,8 @@ const endpoints: Endpoint[] = [
   { name: 'GET /v1/employees/:id/timeline', allowed: AUDITORS, call: (c) => c.get(`/v1/employees/${EMPLOYEE}/timeline`), ok: 200 },
   { name: 'GET /v1/employees/:id/record', allowed: CAREER_READERS, call: (c) => c.get(`/v1/employees/${EMPLOYEE}/record?asOf=2021-01-01`), ok: 200 },
   { name: 'GET /v1/roster', allowed: CAREER_READERS, call: (c) => c.get('/v1/roster?asOf=2021-01-01'), ok: 200 },
+  { name: 'GET /v1/movements', allowed: CAREER_READERS, call: (c) => c.get('/v1/movements?from=2020-01-01&to=2020-12-31'), ok: 200 },
+  { name: 'GET /v1/movements (CSV export)', allowed: CAREER_READERS, call: (c) => c.get('/v1/movements?from=2020-01-01&to=2020-12-31&format=csv'), ok: 200 },
   { name: 'POST /v1/digests', allowed: AUDITORS, call: (c) => c.post('/v1/digests').set('Idempotency-Key', key()), ok: 201 },
   { name: 'GET /v1/digests', allowed: AUDITORS, call: (c) => c.get('/v1/digests'), ok: 200 },
   { name: 'GET /v1/digests/:id', allowed: AUDITORS, call: (c) => c.get(`/v1/digests/${digestId}`), ok: 200 },
@@ -74,6 +76,15 @@ describe('the role matrix', () => {
   it.each(endpoints.flatMap((e) => ROLES.map((role) => [e.name, role, e] as const)))('%s as %s', async (_name, role, endpoint) => {
     const res = await endpoint.call(await h.as(role));
     expect(res.status).toBe(endpoint.allowed.includes(role) ? endpoint.ok : 403);
+  });
+
+  it.each(ROLES)('serves the public figures to %s too, as to anyone', async (role) => {
+    await (await h.as(role)).get('/v1/public/figures?asOf=2021-01-01').expect(200);
+  });
+
+  it('serves the public figures without a token', async () => {
+    const res = await h.api.get('/v1/public/figures?asOf=2021-01-01').expect(200);
+    expect(res.body).toMatchObject({ headcount: { total: '<5' } });
   });
 
   it('serves the public key of the digests to anyone, without a token', async () => {
@@ -144,11 +155,14 @@ describe('the audit trail of career reads', () => {
     ['an auditor reads a record', 'auditor', `/v1/employees/${EMPLOYEE}/record?asOf=2021-01-01`, 'read-record-as-of'],
     ['HR staff read a record', 'hr-staff', `/v1/employees/${EMPLOYEE}/record?asOf=2021-01-01&recordedBy=${encodeURIComponent('2099-01-01T00:00:00+07:00')}`, 'read-record-as-of'],
     ['an approver lists the roster', 'hr-approver', '/v1/roster?asOf=2021-01-01', 'list-roster'],
+    ['HR staff list the movements of 2020', 'hr-staff', '/v1/movements?from=2020-01-01&to=2020-12-31', 'list-movements'],
+    ['an auditor exports the movements of 2020', 'auditor', '/v1/movements?from=2020-01-01&to=2020-12-31&format=jsonl', 'export-movements'],
   ];
+  const subjectsOf: Record<string, string[]> = { 'list-roster': [EMPLOYEE, OTHER, MOVED], 'list-movements': [MOVED], 'export-movements': [MOVED] };
   it.each(reads)('writes one allowed record when %s', async (_what, role, path, action) => {
     const { status, requestId, added } = await audited(async () => (await h.as(role)).get(path));
     expect(status).toBe(200);
-    expect(added).toEqual([{ id: expect.any(Number), at: expect.any(String), subject: `${role}-1`, role, action, subjects: action === 'list-roster' ? [EMPLOYEE, OTHER, MOVED] : [EMPLOYEE], allowed: true, purpose: null, correlationId: requestId }]);
+    expect(added).toEqual([{ id: expect.any(Number), at: expect.any(String), subject: `${role}-1`, role, action, subjects: subjectsOf[action] ?? [EMPLOYEE], allowed: true, purpose: null, correlationId: requestId }]);
   });
 
   it.each([
@@ -185,6 +199,9 @@ describe('the audit trail of career reads', () => {
       await auditor.get(`/v1/employees/${EMPLOYEE}/timeline`).expect(200),
       await auditor.get(`/v1/employees/${EMPLOYEE}/record?asOf=2021-01-01`).expect(200),
       await auditor.get('/v1/roster?asOf=2021-01-01').expect(200),
+      await auditor.get('/v1/movements?from=2015-01-01&to=2021-12-31&format=csv').buffer(true).expect(200),
+      await auditor.get('/v1/movements?from=2015-01-01&to=2021-12-31&format=jsonl').buffer(true).expect(200),
+      await h.api.get('/v1/public/figures?asOf=2021-01-01').expect(200),
     ];
     for (const res of answers) expect(res.text).not.toMatch(new RegExp(`personal|${SEALED.ct}|${NIP}`));
   });

@@ -10,6 +10,7 @@ import { HttpProblem } from '@asn/service-kit';
 import Database from 'better-sqlite3';
 import { openCareers, type Careers } from './careers/careers';
 import { careerRoutes } from './careers/careers.http';
+import { movementRoutes, publicFigureRoutes } from './careers/movements.http';
 import { startDigests, type Digests } from './digests/digests';
 import { digestRoutes } from './digests/digests.http';
 
@@ -28,7 +29,7 @@ export interface ReportingDeps extends ServiceDeps {
 export const SERVICE = {
   name: 'reporting',
   version: '0.1.0',
-  description: "Reports and audit from every topic: each civil servant's timeline and record as of any date, the roster as of any date, signed digests of the event store.",
+  description: "Reports and audit from every topic: each civil servant's timeline and record as of any date, the roster as of any date, movements per period (CSV, JSON Lines), public aggregate figures without personal data, signed digests of the event store.",
 } as const;
 
 export interface ReportingApp {
@@ -59,9 +60,10 @@ export const createApp = async (deps: ReportingDeps): Promise<ReportingApp> => {
     },
   });
   const digests = startDigests({ ...deps.digests, logger: deps.logger, now });
+  const today = () => now().toISOString().slice(0, 10);
   const app = serviceApp(deps, {
     service: SERVICE,
-    routes: [...careerRoutes({ careers, audit: deps.audit, today: () => now().toISOString().slice(0, 10) }), ...digestRoutes({ digests, audit: deps.audit }), ...personalDataAccessRoutes(deps.audit)],
+    routes: [...careerRoutes({ careers, audit: deps.audit, today }), ...movementRoutes({ careers, audit: deps.audit, today }), ...publicFigureRoutes({ careers, today }), ...digestRoutes({ digests, audit: deps.audit }), ...personalDataAccessRoutes(deps.audit)],
     readiness: [consumerReadiness('consumers', personnel.caughtUp)],
     errorMapper: (error) => (error instanceof StoreDoesNotVerifyError ? new HttpProblem(409, 'store-does-not-verify', 'The event store does not verify', error.message) : undefined),
   });

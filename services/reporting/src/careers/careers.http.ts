@@ -4,7 +4,7 @@ import { defineRoute, limitParam, NotFoundError, requirePrincipal, type Role, ty
 import { z } from 'zod';
 import type { Careers } from './careers';
 
-const Id = z.uuid().toLowerCase();
+export const Id = z.uuid().toLowerCase();
 const EmployeeParams = z.strictObject({ employeeId: Id });
 const AsOfQuery = z.strictObject({
   asOf: CalendarDate.meta({ description: 'The date the record is read as of: decisions with TMT on or before it.' }),
@@ -12,7 +12,7 @@ const AsOfQuery = z.strictObject({
 });
 
 const AUDITORS: readonly Role[] = ['auditor'];
-const READERS: readonly Role[] = ['auditor', 'hr-staff', 'hr-approver'];
+export const READERS: readonly Role[] = ['auditor', 'hr-staff', 'hr-approver'];
 
 export interface CareerRouteDeps {
   careers: Careers;
@@ -20,12 +20,12 @@ export interface CareerRouteDeps {
   today: () => string;
 }
 
-type AnyContext = RouteContext<unknown, unknown, unknown>;
+export type AnyContext = RouteContext<unknown, unknown, unknown>;
 
 /** The last day a CalendarDate can name: the record as of it is the latest one, future TMTs included. */
 const LAST_DAY = '2199-12-31';
 
-const actorOf = (ctx: AnyContext, roles: readonly Role[]): AuditActor => ({
+export const actorOf = (ctx: AnyContext, roles: readonly Role[]): AuditActor => ({
   subject: ctx.principal?.subject ?? 'unknown',
   role: ctx.principal?.roles.find((r) => roles.includes(r)) ?? 'unknown',
   correlationId: ctx.requestId,
@@ -33,7 +33,7 @@ const actorOf = (ctx: AnyContext, roles: readonly Role[]): AuditActor => ({
 
 // As in the personnel service, an official of one unit (token claim `opd`) reads only the employees of that unit
 // now (someone who left: the unit they left from), not former staff, not even as they were back then.
-const unitNow = (deps: CareerRouteDeps, employeeId: string): string | undefined =>
+export const unitNow = (deps: Pick<CareerRouteDeps, 'careers' | 'today'>, employeeId: string): string | undefined =>
   (deps.careers.recordOf(employeeId, deps.today()) ?? deps.careers.recordOf(employeeId, LAST_DAY))?.unit.unitId;
 const inScope = (deps: CareerRouteDeps, ctx: AnyContext, employeeId: string): boolean =>
   ctx.principal?.unit === undefined || unitNow(deps, employeeId) === ctx.principal.unit;

@@ -1,5 +1,5 @@
 import type { DecodedEvent } from '@asn/bus';
-import { parseStreamId, type Decision, type Decree, type Position } from '@asn/contracts';
+import { parseStreamId, type CorrectableDecision, type Decision, type Decree, type Position } from '@asn/contracts';
 import { assignmentsOf, decisionsInForce, type DecisionStanding, type OrgChart, type StoredDecision } from '@asn/org-chart';
 import type { Database } from 'better-sqlite3';
 
@@ -120,6 +120,35 @@ export interface RecordAsOf {
   contractUntil?: string;
 }
 
+/** The kinds of movement: every decision kind a correction may replace (a correction itself is not one). */
+export type MovementKind = CorrectableDecision['kind'];
+
+/**
+ * One decision in force that took effect on its TMT: an appointment, promotion, transfer, dismissal... A revoked
+ * decision is none; a replaced one counts as its replacement (kind, content and the correcting decree's TMT).
+ */
+export interface Movement {
+  employeeId: string;
+  decisionId: string;
+  kind: MovementKind;
+  tmt: string;
+  /** The unit concerned: the receiving one of an appointment, otherwise the one held when it took effect (the one left by a transfer). */
+  unitId?: string;
+  unitName?: string;
+  /** The receiving unit of a transfer within the city; absent when the employee left the city. */
+  toUnitId?: string;
+  toUnitName?: string;
+  golongan?: string;
+  pppkGrade?: string;
+  /** The decision's own SK, proposer, approver and when its approval was recorded. */
+  skNumber: string;
+  proposedBy: string;
+  approvedBy: string;
+  recordedAt: string;
+  /** For a replaced decision: the correction that put the version counted here in its place. */
+  correctedBy?: { decisionId: string; skNumber: string; proposedBy: string; approvedBy: string; recordedAt: string };
+}
+
 export interface Careers {
   /** Records one personnel-topic event (inside the consumer's inbox transaction); other events are ignored. */
   apply(event: DecodedEvent): void;
@@ -129,6 +158,8 @@ export interface Careers {
   /** Everyone in service on `asOf` (as recorded by `recordedBy`), by unit then id. */
   roster(asOf: string, recordedBy?: Date): RecordAsOf[];
   employeeIds(): string[];
+  /** The movements with TMT in [from, to] (as recorded by `recordedBy`), folded with the same corrections as the record: by TMT, employee, recording order. */
+  movements(from: string, to: string, recordedBy?: Date): Movement[];
 }
 
 export const openCareers = (db: Database, orgChart: OrgChart): Careers => {
@@ -137,6 +168,8 @@ export const openCareers = (db: Database, orgChart: OrgChart): Careers => {
     'INSERT INTO career_events (employee_id, event_id, event_type, decision_id, kind, tmt, recorded_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING',
   );
   const rowsOf = db.prepare<[string], Row>('SELECT * FROM career_events WHERE employee_id = ? ORDER BY seq');
+  // Every movement in a period has a row (its own decree, or the correction that replaced it) with a TMT in the period.
+  const movementIds = db.prepare<[string, string], { employee_id: string }>('SELECT DISTINCT employee_id FROM career_events WHERE tmt BETWEEN ? AND ?');
   const ids = db.prepare<[], { employee_id: string }>("SELECT DISTINCT employee_id FROM career_events WHERE event_type = 'EmployeeAppointed' ORDER BY employee_id");
 
   const decidedBy = (rows: readonly Row[], decisionId: string): DecidedBy | undefined => {
@@ -168,6 +201,61 @@ export const openCareers = (db: Database, orgChart: OrgChart): Careers => {
         return { decisionId: r.decision_id ?? '', seq: r.seq, tmt: r.tmt ?? '', decision: body.decision as Decision };
       });
 
+  /** Who decided a decision in force, with the latest correction (recorded by then) that put it in its place. */
+  const decidedInForce = (rows: readonly Row[], decisionId: string, recordedBy?: Date): DecidedBy | undefined => {
+    const who = decidedBy(rows, decisionId);
+    if (!who) return undefined;
+    const correction = [...rows]
+      .reverse()
+      .find((r) => {
+        if (r.event_type !== 'DecisionCorrected' || (recordedBy !== undefined && Date.parse(r.recorded_at) > recordedBy.getTime())) return false;
+        const decision = (JSON.parse(r.body) as Body).decision;
+        return decision?.kind === 'correction' && decision.correctsDecisionId === decisionId;
+      });
+    const correctedBy = correction?.decision_id ? decidedBy(rows, correction.decision_id) : undefined;
+    return correctedBy ? { ...who, correctedBy } : who;
+  };
+
+  const movementsOf = (employeeId: string, from: string, to: string, recordedBy?: Date): Movement[] => {
+    const rows = rowsOf.all(employeeId);
+    const { inForce } = decisionsInForce(storedDecisions(rows, recordedBy));
+    const unitNamed = (key: 'unit' | 'toUnit', unitId: string | undefined) => {
+      if (unitId === undefined) return {};
+      const name = orgChart.unit(unitId)?.name;
+      return key === 'unit' ? { unitId, ...(name ? { unitName: name } : {}) } : { toUnitId: unitId, ...(name ? { toUnitName: name } : {}) };
+    };
+    // The unit held, walked through the decisions in force in the order the record folds them.
+    let unitId: string | undefined;
+    const movements: Movement[] = [];
+    for (const { decisionId, tmt, decision } of inForce) {
+      const held = decision.kind === 'appointment' ? decision.unitId : unitId;
+      if (decision.kind === 'appointment') unitId = decision.unitId;
+      if (decision.kind === 'transfer') unitId = decision.toUnitId;
+      if (tmt < from || tmt > to) continue;
+      const who = decidedInForce(rows, decisionId, recordedBy);
+      if (!who) continue;
+      const rank = decision.kind === 'promotion' || decision.kind === 'appointment' ? decision : undefined;
+      movements.push({
+        employeeId,
+        decisionId,
+        kind: decision.kind,
+        tmt,
+        ...unitNamed('unit', held),
+        ...(decision.kind === 'transfer' ? unitNamed('toUnit', decision.toUnitId) : {}),
+        ...(rank?.golongan ? { golongan: rank.golongan } : {}),
+        ...(rank?.kind === 'appointment' && rank.pppkGrade ? { pppkGrade: rank.pppkGrade } : {}),
+        skNumber: who.skNumber,
+        proposedBy: who.proposedBy,
+        approvedBy: who.approvedBy,
+        recordedAt: who.recordedAt,
+        ...(who.correctedBy
+          ? { correctedBy: { decisionId: who.correctedBy.decisionId, skNumber: who.correctedBy.skNumber, proposedBy: who.correctedBy.proposedBy, approvedBy: who.correctedBy.approvedBy, recordedAt: who.correctedBy.recordedAt } }
+          : {}),
+      });
+    }
+    return movements;
+  };
+
   const recordOf = (employeeId: string, asOf: string, recordedBy?: Date): RecordAsOf | undefined => {
     const rows = rowsOf.all(employeeId);
     const { inForce } = decisionsInForce(storedDecisions(rows, recordedBy));
@@ -177,20 +265,7 @@ export const openCareers = (db: Database, orgChart: OrgChart): Careers => {
     if (!assignment) return undefined;
     const left = assignment.to !== undefined && assignment.to <= asOf;
     // Which decision in force gave each part: the last one on or before the date that sets it.
-    // Who decided a decision in force, with the latest correction (recorded by then) that put it in its place.
-    const whoDecided = (decisionId: string): DecidedBy | undefined => {
-      const who = decidedBy(rows, decisionId);
-      if (!who) return undefined;
-      const correction = [...rows]
-        .reverse()
-        .find((r) => {
-          if (r.event_type !== 'DecisionCorrected' || (recordedBy !== undefined && Date.parse(r.recorded_at) > recordedBy.getTime())) return false;
-          const decision = (JSON.parse(r.body) as Body).decision;
-          return decision?.kind === 'correction' && decision.correctsDecisionId === decisionId;
-        });
-      const correctedBy = correction?.decision_id ? decidedBy(rows, correction.decision_id) : undefined;
-      return correctedBy ? { ...who, correctedBy } : who;
-    };
+    const whoDecided = (decisionId: string): DecidedBy | undefined => decidedInForce(rows, decisionId, recordedBy);
     const by = (test: (d: (typeof effective)[number]) => boolean): DecidedBy => {
       const found = [...effective].reverse().find(test);
       const who = found && whoDecided(found.decisionId);
@@ -271,5 +346,11 @@ export const openCareers = (db: Database, orgChart: OrgChart): Careers => {
         .filter((r) => r.status === 'active')
         .sort((a, b) => (a.unit.unitId < b.unit.unitId ? -1 : a.unit.unitId > b.unit.unitId ? 1 : a.employeeId < b.employeeId ? -1 : 1)),
     employeeIds: () => ids.all().map((r) => r.employee_id),
+    // Already by TMT then recording order per employee; a stable sort by TMT then employee keeps that order.
+    movements: (from, to, recordedBy) =>
+      movementIds
+        .all(from, to)
+        .flatMap((r) => movementsOf(r.employee_id, from, to, recordedBy))
+        .sort((a, b) => (a.tmt < b.tmt ? -1 : a.tmt > b.tmt ? 1 : a.employeeId < b.employeeId ? -1 : a.employeeId > b.employeeId ? 1 : 0)),
   };
 };

@@ -534,3 +534,106 @@ describe('the roster', () => {
     expect(careers.employeeIds()).toEqual([E1, E2, E3, E4, E5]);
   });
 });
+
+describe('the movements of a period', () => {
+  it('list each decision in force with TMT in the period by TMT then employee: kind, unit (from and to of a transfer), golongan, SK, proposer, approver, recording time', () => {
+    const [E, F] = [anEmployeeId(80), anEmployeeId(81)];
+    const promoted = decided(F, promotion('III/b'), '2021-04-01');
+    const transfer = transferred(E, '2021-04-01', BAPENDA);
+    const dismissal = decided(E, { kind: 'dismissal', dismissalKind: 'honourable', ground: 'death' }, '2021-09-01');
+    const { careers, recordedAt } = given(appointed(F, '2015-03-01', { unitId: DINAS }), appointed(E, '2021-01-04', { unitId: DINAS }), promoted, transfer, dismissal);
+
+    expect(careers.movements('2021-01-01', '2021-12-31')).toEqual([
+      expect.objectContaining({ employeeId: E, kind: 'appointment', tmt: '2021-01-04', unitId: DINAS, unitName: 'Dinas Pendidikan', golongan: 'III/a' }),
+      {
+        employeeId: E,
+        decisionId: decisionIdOf(transfer),
+        kind: 'transfer',
+        tmt: '2021-04-01',
+        unitId: DINAS,
+        unitName: 'Dinas Pendidikan',
+        toUnitId: BAPENDA,
+        toUnitName: 'Badan Pendapatan Daerah',
+        skNumber: '800/2021/BKPSDM',
+        proposedBy: 'staff-1',
+        approvedBy: 'approver-1',
+        recordedAt: recordedAt(transfer),
+      },
+      { employeeId: F, decisionId: decisionIdOf(promoted), kind: 'promotion', tmt: '2021-04-01', unitId: DINAS, unitName: 'Dinas Pendidikan', golongan: 'III/b', skNumber: '800/2021/BKPSDM', proposedBy: 'staff-1', approvedBy: 'approver-1', recordedAt: recordedAt(promoted) },
+      expect.objectContaining({ employeeId: E, kind: 'dismissal', tmt: '2021-09-01', unitId: BAPENDA }),
+    ]);
+  });
+
+  it('include both ends of the period and nothing outside it', () => {
+    const E = anEmployeeId(82);
+    const { careers } = given(appointed(E, '2020-12-31', { unitId: DINAS }), decided(E, promotion('III/b'), '2021-01-01'), decided(E, promotion('III/c'), '2021-12-31'), decided(E, promotion('III/d'), '2022-01-01'));
+
+    expect(careers.movements('2021-01-01', '2021-12-31').map((m) => [m.tmt, m.golongan])).toEqual([
+      ['2021-01-01', 'III/b'],
+      ['2021-12-31', 'III/c'],
+    ]);
+  });
+
+  it('leave out a revoked decision', () => {
+    const E = anEmployeeId(83);
+    const transfer = transferred(E, '2021-07-01', BAPENDA);
+    const { careers } = given(appointed(E, '2015-03-01', { unitId: DINAS }), transfer, corrected(E, '2021-07-01', decisionIdOf(transfer)));
+
+    expect(careers.movements('2021-01-01', '2021-12-31')).toEqual([]);
+  });
+
+  it("count a replaced decision as its replacement, at the correction's TMT, naming the correction; as recorded before it, the original", () => {
+    const E = anEmployeeId(84);
+    const promoted = decided(E, promotion('III/b'), '2021-04-01');
+    const correction = corrected(E, '2021-10-01', decisionIdOf(promoted), promotion('III/c'));
+    const { careers, recordedAt, justBefore } = given(appointed(E, '2015-03-01', { unitId: DINAS }), promoted, correction);
+
+    expect(careers.movements('2021-01-01', '2021-12-31')).toEqual([
+      expect.objectContaining({
+        decisionId: decisionIdOf(promoted),
+        kind: 'promotion',
+        tmt: '2021-10-01',
+        golongan: 'III/c',
+        recordedAt: recordedAt(promoted),
+        correctedBy: { decisionId: decisionIdOf(correction), skNumber: '800/2021/BKPSDM', proposedBy: 'staff-1', approvedBy: 'approver-1', recordedAt: recordedAt(correction) },
+      }),
+    ]);
+    expect(careers.movements('2021-01-01', '2021-09-30')).toEqual([]);
+    const before = careers.movements('2021-01-01', '2021-12-31', justBefore(correction));
+    expect(before.map((m) => [m.tmt, m.golongan])).toEqual([['2021-04-01', 'III/b']]);
+    expect(before[0]).not.toHaveProperty('correctedBy');
+  });
+
+  it("agree with the record as of each movement's TMT (the same decisions in force)", () => {
+    const E = anEmployeeId(85);
+    const first = transferred(E, '2019-01-01', BAPENDA);
+    const promoted = decided(E, promotion('III/b'), '2020-04-01');
+    const { careers } = given(
+      appointed(E, '2015-03-01', { unitId: DINAS }),
+      first,
+      promoted,
+      transferred(E, '2022-01-01', DINAS),
+      corrected(E, '2019-06-01', decisionIdOf(first), { kind: 'transfer', transferKind: 'within-city', toUnitId: BAPENDA }),
+      corrected(E, '2020-04-01', decisionIdOf(promoted), promotion('III/c')),
+    );
+
+    const movements = careers.movements('2000-01-01', '2099-12-31');
+    expect(movements.map((m) => `${m.tmt} ${m.kind}`)).toEqual(['2015-03-01 appointment', '2019-06-01 transfer', '2020-04-01 promotion', '2022-01-01 transfer']);
+    for (const m of movements) {
+      const record = careers.recordOf(E, m.tmt);
+      expect([m.tmt, record?.unit.unitId]).toEqual([m.tmt, m.toUnitId ?? m.unitId]);
+      if (m.golongan) expect([m.tmt, record?.rank?.golongan]).toEqual([m.tmt, m.golongan]);
+    }
+    const dayBefore = careers.recordOf(E, '2019-05-31');
+    expect(dayBefore?.unit.unitId).toBe(movements[1]?.unitId);
+  });
+
+  it('name no unit to go to when a transfer leaves the city', () => {
+    const E = anEmployeeId(86);
+    const { careers } = given(appointed(E, '2015-03-01', { unitId: DINAS }), transferred(E, '2021-03-01'));
+
+    const [transfer] = careers.movements('2021-01-01', '2021-12-31');
+    expect(transfer).toMatchObject({ kind: 'transfer', unitId: DINAS });
+    expect(transfer).not.toHaveProperty('toUnitId');
+  });
+});
