@@ -43,3 +43,4 @@ export { LOCAL_ISSUER, openLocalIssuer, type LocalIssuer, type TokenRequest } fr
 export type { ClaimOutcome, IdempotencyId, IdempotencyStore, IdempotencyTimings, StoredResponse } from './idempotency/store';
 export { createMemoryIdempotencyStore } from './idempotency/memoryStore';
 export { createSqliteIdempotencyStore, type SqliteIdempotencyStore, type SqliteIdempotencyStoreOptions } from './idempotency/sqliteStore';
+export { perClientLimit } from './rateLimit';

@@ -24,6 +24,8 @@ export interface ReportingDeps extends ServiceDeps {
   readonly audit: AuditLog;
   /** The event store file the digests are made of, and where they are kept. */
   readonly digests: { storePath: string; key: DigestKey; dir: string; intervalMs: number };
+  /** Requests for the public figures per client address and window (default 60 a minute). */
+  readonly publicRateLimit?: { limit: number; windowSeconds: number };
 }
 
 export const SERVICE = {
@@ -63,7 +65,7 @@ export const createApp = async (deps: ReportingDeps): Promise<ReportingApp> => {
   const today = () => now().toISOString().slice(0, 10);
   const app = serviceApp(deps, {
     service: SERVICE,
-    routes: [...careerRoutes({ careers, audit: deps.audit, today }), ...movementRoutes({ careers, audit: deps.audit, today }), ...publicFigureRoutes({ careers, today }), ...digestRoutes({ digests, audit: deps.audit }), ...personalDataAccessRoutes(deps.audit)],
+    routes: [...careerRoutes({ careers, audit: deps.audit, today }), ...movementRoutes({ careers, audit: deps.audit, today }), ...publicFigureRoutes({ careers, today, rateLimit: deps.publicRateLimit ?? { limit: 60, windowSeconds: 60 } }), ...digestRoutes({ digests, audit: deps.audit }), ...personalDataAccessRoutes(deps.audit)],
     readiness: [consumerReadiness('consumers', personnel.caughtUp)],
     errorMapper: (error) => (error instanceof StoreDoesNotVerifyError ? new HttpProblem(409, 'store-does-not-verify', 'The event store does not verify', error.message) : undefined),
   });

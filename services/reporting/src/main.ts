@@ -28,6 +28,7 @@ const main = async (): Promise<void> => {
         audit,
         readModelPath: path.join(dataDir, 'reporting.readmodel.db'),
         digests: { storePath, key, dir: path.join(dataDir, 'digests'), intervalMs: config.DIGEST_INTERVAL_MINUTES * 60_000 },
+        publicRateLimit: { limit: config.PUBLIC_RATE_LIMIT, windowSeconds: config.PUBLIC_RATE_WINDOW_SECONDS },
         trustProxyHops: config.TRUST_PROXY_HOPS,
         now,
       });

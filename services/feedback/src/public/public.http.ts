@@ -1,9 +1,7 @@
 import { FeedbackCategory, Text, TicketKind, TicketNumber } from '@asn/contracts';
 import { derivedId } from '@asn/event-store';
 import type { FieldCipher, SubjectKeyStore } from '@asn/privacy';
-import { defineRoute, HttpProblem, NotFoundError, UnauthorizedError, type Route, type RouteContext } from '@asn/service-kit';
-import type { Request, RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { defineRoute, HttpProblem, NotFoundError, perClientLimit, UnauthorizedError, type Route, type RouteContext } from '@asn/service-kit';
 import { z } from 'zod';
 import type { FeedbackReadModel } from '../readModel';
 import type { WorkingCalendar } from '../tickets/deadlines';
@@ -76,27 +74,10 @@ type AnyContext = RouteContext<unknown, unknown, unknown>;
 
 const TOKEN = /^Bearer (lpr_[A-Za-z0-9_-]{43})$/;
 
-/** The client's address as express sees it through the configured proxies (`trust proxy`). */
-const clientOf = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
-
-const limiter = (limit: number, windowSeconds: number, what: string): RequestHandler =>
-  rateLimit({
-    windowMs: windowSeconds * 1000,
-    limit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: clientOf,
-    // Our own answer (problem+json), so the client sees the same errors everywhere.
-    handler: (_req, _res, next) => {
-      next(new HttpProblem(429, 'rate-limited', 'Too many requests', `At most ${limit} ${what} per ${windowSeconds} s from one address; try again later.`, {}, { 'Retry-After': String(windowSeconds) }));
-    },
-    validate: { keyGeneratorIpFallback: false },
-  });
-
 export const publicRoutes = (deps: PublicRouteDeps): Route[] => {
   const { limit, windowSeconds } = deps.rateLimit;
-  const submissions = limiter(limit, windowSeconds, 'reports');
-  const lookups = limiter(limit * 10, windowSeconds, 'requests about tickets');
+  const submissions = perClientLimit(limit, windowSeconds, 'reports');
+  const lookups = perClientLimit(limit * 10, windowSeconds, 'requests about tickets');
 
   const publicOrigin = (ctx: AnyContext): CommandOrigin => {
     const seed = ctx.idempotencyKey ?? ctx.requestId;

@@ -1,6 +1,6 @@
 import { CalendarDate } from '@asn/contracts';
 import type { AuditLog } from '@asn/privacy';
-import { defineRoute, limitParam, NotFoundError, ValidationError, type Route } from '@asn/service-kit';
+import { defineRoute, limitParam, NotFoundError, perClientLimit, ValidationError, type Route } from '@asn/service-kit';
 import { z } from 'zod';
 import type { Careers, Movement, MovementKind } from './careers';
 import { actorOf, Id, READERS, unitNow } from './careers.http';
@@ -140,10 +140,12 @@ export const movementRoutes = (deps: MovementRouteDeps): Route[] => [
 ];
 
 /** Figures for anyone, without a token: counts only, small cells suppressed (see figures.ts). */
-export const publicFigureRoutes = (deps: Pick<MovementRouteDeps, 'careers' | 'today'>): Route[] => [
+export const publicFigureRoutes = (deps: Pick<MovementRouteDeps, 'careers' | 'today'> & { rateLimit: { limit: number; windowSeconds: number } }): Route[] => [
   defineRoute({
     method: 'get',
     path: '/v1/public/figures',
+    // Each answer folds every career: bounded per client so that the public cannot keep the service busy.
+    before: [perClientLimit(deps.rateLimit.limit, deps.rateLimit.windowSeconds, 'requests for the figures')],
     summary:
       'Headcount as of a date by unit, golongan, PPPK grade, employee type and position kind, and movements per month of its year; counts of 1 to 4 shown as "<5"',
     tags: ['public'],
@@ -152,7 +154,7 @@ export const publicFigureRoutes = (deps: Pick<MovementRouteDeps, 'careers' | 'to
     query: z.strictObject({
       asOf: CalendarDate.optional().meta({ description: 'The date the figures are as of; today by default.' }),
     }),
-    responses: { 200: { description: 'Aggregate figures, no personal data' } },
+    responses: { 200: { description: 'Aggregate figures, no personal data' }, 429: { description: 'Too many requests from this address' } },
     handler: (ctx) => {
       const asOf = ctx.query.asOf ?? deps.today();
       const figures = publicFigures(

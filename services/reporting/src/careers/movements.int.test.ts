@@ -381,3 +381,19 @@ describe('the public figures', () => {
     expect(doc.paths['/v1/movements']?.get).toMatchObject({ operationId: 'getMovements' });
   });
 });
+
+describe('the public figures under load from one address', () => {
+  it('answer 429 problem+json with Retry-After past the per-client limit', async () => {
+    const limited = await startReportingHarness({ publicRateLimit: { limit: 2, windowSeconds: 60 } });
+    try {
+      await limited.api.get('/v1/public/figures?asOf=2021-01-01').expect(200);
+      await limited.api.get('/v1/public/figures?asOf=2021-01-01').expect(200);
+      const refused = await limited.api.get('/v1/public/figures?asOf=2021-01-01');
+      expect(refused.status).toBe(429);
+      expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(refused.headers['retry-after']).toBe('60');
+    } finally {
+      await limited.close();
+    }
+  });
+});

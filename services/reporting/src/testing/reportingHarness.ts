@@ -15,7 +15,7 @@ export interface ReportingHarness extends ServiceHarness {
   reporting: ReportingApp;
 }
 
-export const startReportingHarness = async (options: { now?: () => Date; digestIntervalMs?: number } = {}): Promise<ReportingHarness> => {
+export const startReportingHarness = async (options: { now?: () => Date; digestIntervalMs?: number; publicRateLimit?: { limit: number; windowSeconds: number } } = {}): Promise<ReportingHarness> => {
   const runtime = await openTestRuntime('reporting');
   const { dataDir, storePath, store, bus, idempotency, logger, auth } = runtime;
   const audit = openSqliteAuditLog({ path: join(dataDir, 'reporting.audit.db') });
@@ -29,6 +29,7 @@ export const startReportingHarness = async (options: { now?: () => Date; digestI
     audit,
     readModelPath: join(dataDir, 'reporting.readmodel.db'),
     digests: { storePath, key: digestKey, dir: join(dataDir, 'digests'), intervalMs: options.digestIntervalMs ?? 0 },
+    publicRateLimit: options.publicRateLimit ?? { limit: 10_000, windowSeconds: 60 },
     ...(options.now ? { now: options.now } : {}),
   });
   const api = http(reporting.app);
