@@ -50,7 +50,9 @@ export const figuresOf = (readModel: FeedbackReadModel, year: number, calendar: 
   const units = new Map<string, TicketSummary[]>();
   for (const t of tickets) {
     byCategory[t.category] = (byCategory[t.category] ?? 0) + 1;
-    units.set(t.unitId, [...(units.get(t.unitId) ?? []), t]);
+    const list = units.get(t.unitId);
+    if (list) list.push(t);
+    else units.set(t.unitId, [t]);
   }
   const closed = tickets.filter((t) => t.closedAt !== undefined);
   const closedOnTime = closed.filter((t) => (t.closedAt ?? '') <= t.resolutionDue);

@@ -1,7 +1,7 @@
 import { FeedbackCategory, Text, TicketKind } from '@asn/contracts';
 import { derivedId } from '@asn/event-store';
 import type { AuditActor, AuditLog, FieldCipher } from '@asn/privacy';
-import { defineRoute, etagOf, ForbiddenError, limitParam, NotFoundError, requirePrincipal, type Principal, type Role, type Route, type RouteContext } from '@asn/service-kit';
+import { defineRoute, etagOf, limitParam, NotFoundError, requirePrincipal, type Principal, type Role, type Route, type RouteContext } from '@asn/service-kit';
 import { z } from 'zod';
 import { MultilineText } from '../public/public.http';
 import type { FeedbackReadModel, TicketSummary } from '../readModel';
@@ -236,8 +236,4 @@ export const ticketRoutes = (deps: TicketRouteDeps): Route[] => {
     step('resolution', 'Resolve the ticket', 'resolveTicket', z.strictObject({ resolution: MultilineText(5, 4000) }), (b, by) => ({ type: 'ResolveTicket', resolution: b.resolution, by })),
     step('reopening', 'Reopen a closed ticket (the resolution deadline starts again)', 'reopenTicket', z.strictObject({ reason: MultilineText(5, 4000) }), (b, by) => ({ type: 'ReopenTicket', reason: b.reason, by })),
   ];
-};
-
-export const assertOfficer = (principal: Principal): void => {
-  if (!principal.roles.includes('feedback-officer')) throw new ForbiddenError('Only feedback officers handle tickets.');
 };

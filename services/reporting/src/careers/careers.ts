@@ -51,6 +51,11 @@ interface Body {
   decree?: Decree;
 }
 
+/** A row with its body parsed. */
+interface Entry extends Row {
+  data: Body;
+}
+
 /** The decided events: a decision in force from its TMT on. */
 const DECIDED = new Set([
   'EmployeeAppointed',
@@ -168,14 +173,16 @@ export const openCareers = (db: Database, orgChart: OrgChart): Careers => {
     'INSERT INTO career_events (employee_id, event_id, event_type, decision_id, kind, tmt, recorded_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING',
   );
   const rowsOf = db.prepare<[string], Row>('SELECT * FROM career_events WHERE employee_id = ? ORDER BY seq');
+  /** An employee's rows with their bodies parsed once (each fold below reads them several times). */
+  const entriesOf = (employeeId: string): Entry[] => rowsOf.all(employeeId).map((row) => ({ ...row, data: JSON.parse(row.body) as Body }));
   // Every movement in a period has a row (its own decree, or the correction that replaced it) with a TMT in the period.
   const movementIds = db.prepare<[string, string], { employee_id: string }>('SELECT DISTINCT employee_id FROM career_events WHERE tmt BETWEEN ? AND ?');
   const ids = db.prepare<[], { employee_id: string }>("SELECT DISTINCT employee_id FROM career_events WHERE event_type = 'EmployeeAppointed' ORDER BY employee_id");
 
-  const decidedBy = (rows: readonly Row[], decisionId: string): DecidedBy | undefined => {
+  const decidedBy = (rows: readonly Entry[], decisionId: string): DecidedBy | undefined => {
     const decided = rows.find((r) => r.decision_id === decisionId && DECIDED.has(r.event_type));
     if (!decided) return undefined;
-    const body = JSON.parse(decided.body) as Body;
+    const body = decided.data;
     const proposed = rows.find((r) => r.decision_id === decisionId && r.event_type === 'DecisionProposed');
     const decree = body.decree as Decree;
     return {
@@ -193,23 +200,23 @@ export const openCareers = (db: Database, orgChart: OrgChart): Careers => {
     };
   };
 
-  const storedDecisions = (rows: readonly Row[], recordedBy?: Date): StoredDecision[] =>
+  const storedDecisions = (rows: readonly Entry[], recordedBy?: Date): StoredDecision[] =>
     rows
       .filter((r) => DECIDED.has(r.event_type) && (recordedBy === undefined || Date.parse(r.recorded_at) <= recordedBy.getTime()))
       .map((r) => {
-        const body = JSON.parse(r.body) as Body;
+        const body = r.data;
         return { decisionId: r.decision_id ?? '', seq: r.seq, tmt: r.tmt ?? '', decision: body.decision as Decision };
       });
 
   /** Who decided a decision in force, with the latest correction (recorded by then) that put it in its place. */
-  const decidedInForce = (rows: readonly Row[], decisionId: string, recordedBy?: Date): DecidedBy | undefined => {
+  const decidedInForce = (rows: readonly Entry[], decisionId: string, recordedBy?: Date): DecidedBy | undefined => {
     const who = decidedBy(rows, decisionId);
     if (!who) return undefined;
     const correction = [...rows]
       .reverse()
       .find((r) => {
         if (r.event_type !== 'DecisionCorrected' || (recordedBy !== undefined && Date.parse(r.recorded_at) > recordedBy.getTime())) return false;
-        const decision = (JSON.parse(r.body) as Body).decision;
+        const decision = r.data.decision;
         return decision?.kind === 'correction' && decision.correctsDecisionId === decisionId;
       });
     const correctedBy = correction?.decision_id ? decidedBy(rows, correction.decision_id) : undefined;
@@ -217,7 +224,7 @@ export const openCareers = (db: Database, orgChart: OrgChart): Careers => {
   };
 
   const movementsOf = (employeeId: string, from: string, to: string, recordedBy?: Date): Movement[] => {
-    const rows = rowsOf.all(employeeId);
+    const rows = entriesOf(employeeId);
     const { inForce } = decisionsInForce(storedDecisions(rows, recordedBy));
     const unitNamed = (key: 'unit' | 'toUnit', unitId: string | undefined) => {
       if (unitId === undefined) return {};
@@ -257,7 +264,7 @@ export const openCareers = (db: Database, orgChart: OrgChart): Careers => {
   };
 
   const recordOf = (employeeId: string, asOf: string, recordedBy?: Date): RecordAsOf | undefined => {
-    const rows = rowsOf.all(employeeId);
+    const rows = entriesOf(employeeId);
     const { inForce } = decisionsInForce(storedDecisions(rows, recordedBy));
     const effective = inForce.filter((d) => d.tmt <= asOf);
     const assignments = assignmentsOf(inForce);
@@ -316,10 +323,10 @@ export const openCareers = (db: Database, orgChart: OrgChart): Careers => {
       insert.run(employeeId, event.id, event.eventType, body.decisionId ?? null, body.decision?.kind ?? null, decree?.tmt ?? null, event.time ?? new Date(0).toISOString(), JSON.stringify(body));
     },
     timeline: (employeeId) => {
-      const rows = rowsOf.all(employeeId);
+      const rows = entriesOf(employeeId);
       const { standing } = decisionsInForce(storedDecisions(rows));
       return rows.map((r) => {
-        const body = JSON.parse(r.body) as Body;
+        const body = r.data;
         return {
           eventId: r.event_id,
           eventType: r.event_type,
