@@ -89,6 +89,18 @@ export interface OrgChart {
   units(): OrgUnit[];
   /** Everyone appointed on or before the date, as of the date (so including those who left), by id. */
   employees(date: string): OrgEmployee[];
+  /** Lazy refolding only: folds the assignments of the employees whose decisions changed since (the queries do it first by themselves). */
+  settle(): void;
+}
+
+export interface OrgChartOptions {
+  /**
+   * `eager` (default): each decision refolds the employee's assignments at once and `apply` says what changed.
+   * `lazy`: `apply` only stores the decision and marks the employee; the next query (or `settle`) refolds each
+   * marked employee once, and `apply` returns undefined. For consumers that do not react to changes: a replay
+   * of a whole city then refolds each employee once instead of once per decision.
+   */
+  refold?: 'eager' | 'lazy';
 }
 
 const SCHEMA = `
@@ -126,6 +138,7 @@ CREATE TABLE IF NOT EXISTS org_assignments (
   ended_by TEXT,
   PRIMARY KEY (employee_id, from_tmt)
 ) STRICT, WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS org_pending (employee_id TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS org_assignments_by_unit ON org_assignments (unit_id, from_tmt);
 CREATE INDEX IF NOT EXISTS org_assignments_by_rank ON org_assignments (unit_id, position_rank, from_tmt);
 `;
@@ -222,8 +235,12 @@ const leavingOf = (rows: readonly AssignmentRow[]): { tmt: string; by: LeftBy } 
  * again from all their decisions in TMT order (ties in recording order), corrections applied. An employee
  * has few decisions, and every query by date is then an indexed lookup on `org_assignments`.
  */
-export const openOrgChart = (db: Database): OrgChart => {
+export const openOrgChart = (db: Database, options: OrgChartOptions = {}): OrgChart => {
   db.exec(SCHEMA);
+  const lazy = options.refold === 'lazy';
+  const mark = db.prepare<[string]>('INSERT INTO org_pending (employee_id) VALUES (?) ON CONFLICT DO NOTHING');
+  const pending = db.prepare<[], { employee_id: string }>('SELECT employee_id FROM org_pending');
+  const unmark = db.prepare('DELETE FROM org_pending');
 
   const saveDecision = db.prepare<[string, string, string, string, string, string]>(
     `INSERT INTO org_decisions (employee_id, decision_id, event_type, kind, tmt, decision) VALUES (?, ?, ?, ?, ?, ?)
@@ -355,6 +372,10 @@ export const openOrgChart = (db: Database): OrgChart => {
         // Only the decision and its TMT are kept: never the sealed personal data an event may carry.
         const { decisionId, decision, decree } = parsed.data;
         saveDecision.run(id, decisionId, parsed.type, decision.kind, decree.tmt, JSON.stringify(decision));
+        if (lazy) {
+          mark.run(id);
+          return undefined;
+        }
         return refold(id);
       }
       case 'UnitEstablished': {
@@ -379,13 +400,25 @@ export const openOrgChart = (db: Database): OrgChart => {
     }
   });
 
+  const settleNow = db.transaction(() => {
+    for (const { employee_id } of pending.all()) refold(employee_id);
+    unmark.run();
+  });
+  /** Before a query of employees: refold the marked ones (lazy mode; nothing is marked in eager mode). */
+  const settle = (): void => {
+    if (lazy && pending.get() !== undefined) settleNow();
+  };
+
   return {
     apply: (event) => apply(event),
+    settle,
     employeeOn: (employeeId, date) => {
+      settle();
       const row = latestOn.get({ id: employeeId, date });
       return row && employeeOf(row, date);
     },
     supervisorOf: (employeeId, date) => {
+      settle();
       const self = activeOn.get({ id: employeeId, date });
       if (!self) return undefined;
       let unitId: string | undefined = self.unit_id;
@@ -402,12 +435,18 @@ export const openOrgChart = (db: Database): OrgChart => {
       }
       return undefined;
     },
-    membersOf: (unitId, date) => membersIn.all({ unit: unitId, date }).flatMap((row) => employeeOf(row, date) ?? []),
+    membersOf: (unitId, date) => {
+      settle();
+      return membersIn.all({ unit: unitId, date }).flatMap((row) => employeeOf(row, date) ?? []);
+    },
     unit: (unitId) => {
       const row = unitRow.get(unitId);
       return row && toUnit(row);
     },
     units: () => unitRows.all().map(toUnit),
-    employees: (date) => everyoneOn.all({ date }).flatMap((row) => employeeOf(row, date) ?? []),
+    employees: (date) => {
+      settle();
+      return everyoneOn.all({ date }).flatMap((row) => employeeOf(row, date) ?? []);
+    },
   };
 };

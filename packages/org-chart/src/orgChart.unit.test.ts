@@ -1,5 +1,7 @@
 import { EventSchemaError, InvalidStreamIdError, UnknownEventTypeError } from '@asn/contracts';
 import { describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { openOrgChart } from './orgChart';
 import {
   aDecisionId,
   anEmployeeId,
@@ -593,5 +595,49 @@ describe('the topic registry', () => {
     expect(personnelTopicRegistry.has('EmployeeAppointed')).toBe(true);
     expect(personnelTopicRegistry.has('UnitEstablished')).toBe(true);
     expect(personnelTopicRegistry.has('NipReserved')).toBe(false);
+  });
+});
+
+describe('lazy refolding', () => {
+  const history: TopicEvent[] = [
+    ...city,
+    transferred(STAFF, '2023-07-01', DINAS_2),
+    assigned(KASI, '2022-01-01', functional('Analis Kebijakan')),
+    appointed(ANALIS, '2020-01-01', { unitId: BIDANG, position: functional() }),
+    decided(ANALIS, { kind: 'dismissal', dismissalKind: 'own-request', ground: 'own-request' }, '2023-01-01'),
+    renamed(DINAS, 'Dinas Pendidikan dan Kebudayaan', '2024-01-01'),
+  ];
+  const lazily = (...events: TopicEvent[]) => {
+    const db = new Database(':memory:');
+    const chart = openOrgChart(db, { refold: 'lazy' });
+    return { db, chart, changes: events.map((event) => chart.apply(decoded(event))) };
+  };
+  const tables = (db: Database.Database) => ({
+    assignments: db.prepare('SELECT * FROM org_assignments ORDER BY employee_id, from_tmt').all(),
+    decisions: db.prepare('SELECT * FROM org_decisions ORDER BY seq').all(),
+    units: db.prepare('SELECT * FROM org_units ORDER BY unit_id').all(),
+  });
+
+  it('answers every query as the eager chart does, and reports no change of an employee (units change at once)', () => {
+    const eager = given(...history);
+    const lazy = lazily(...history);
+    expect(lazy.changes.filter((change) => change !== undefined).every((change) => change.kind === 'unit-changed')).toBe(true);
+    for (const date of ['2016-01-01', '2022-06-01', '2023-07-01', '2026-01-01']) {
+      expect(lazy.chart.employees(date)).toEqual(eager.chart.employees(date));
+      expect(lazy.chart.membersOf(BIDANG, date)).toEqual(eager.chart.membersOf(BIDANG, date));
+      expect(lazy.chart.supervisorOf(STAFF, date)).toEqual(eager.chart.supervisorOf(STAFF, date));
+      expect(lazy.chart.employeeOn(ANALIS, date)).toEqual(eager.chart.employeeOn(ANALIS, date));
+    }
+    expect(tables(lazy.db)).toEqual(tables(eager.db));
+  });
+
+  it('keeps what is left to refold in the database, so that another connection (or a restart) settles it', () => {
+    const { db, chart } = lazily(...history);
+    expect(db.prepare('SELECT count(*) AS n FROM org_pending').get()).toEqual({ n: 7 });
+    const reopened = openOrgChart(db, { refold: 'lazy' });
+    reopened.settle();
+    expect(db.prepare('SELECT count(*) AS n FROM org_pending').get()).toEqual({ n: 0 });
+    expect(tables(db)).toEqual(tables(given(...history).db));
+    expect(chart.employeeOn(STAFF, '2024-01-01')?.unitId).toBe(DINAS_2);
   });
 });

@@ -1,22 +1,24 @@
 import type { Bus } from '@asn/bus';
-import { Topics } from '@asn/contracts';
 import { StoreDoesNotVerifyError } from '@asn/event-store';
 import type { DigestKey } from '@asn/event-store-sqlite';
-import { openOrgChart, personnelTopicRegistry } from '@asn/org-chart';
 import type { AuditLog } from '@asn/privacy';
 import { personalDataAccessRoutes } from '@asn/privacy/http';
-import { consumerReadiness, project, serviceApp, type ServiceDeps } from '@asn/runtime';
+import { consumerReadiness, serviceApp, type ServiceDeps } from '@asn/runtime';
 import { HttpProblem } from '@asn/service-kit';
-import Database from 'better-sqlite3';
-import { openCareers, type Careers } from './careers/careers';
+import type { Careers } from './careers/careers';
+import { appraisalRoutes } from './appraisals/appraisals.http';
 import { careerRoutes } from './careers/careers.http';
+import { complaintRoutes } from './complaints/complaints.http';
+import { jpRoutes } from './competency/jp.http';
 import { movementRoutes, publicFigureRoutes } from './careers/movements.http';
 import { startDigests, type Digests } from './digests/digests';
 import { digestRoutes } from './digests/digests.http';
+import { openLiveReadModels, type LiveReadModels } from './rebuild/liveReadModels';
+import { rebuildRoutes } from './rebuild/rebuild.http';
 
 /** What the reporting service is built from; main.ts wires real adapters, tests wire temp ones. */
 export interface ReportingDeps extends ServiceDeps {
-  /** Every context's topic (personnel so far): the local bus over the store file, or Kafka. */
+  /** Every context's topic: the local bus over the store file, or Kafka. */
   readonly bus: Bus;
   /** DATA_DIR/reporting.readmodel.db: disposable, rebuilt from the topics. */
   readonly readModelPath: string;
@@ -37,47 +39,40 @@ export const SERVICE = {
 export interface ReportingApp {
   app: ReturnType<typeof serviceApp>;
   careers: Careers;
+  /** The read models, live: rebuilds and comparisons. */
+  live: LiveReadModels;
   digests: Digests;
   caughtUp: Promise<void>;
   /** Stops the digests, the consumer and closes the read model (the store, bus and other adapters belong to the caller). */
   stop(): Promise<void>;
 }
 
+/** An object whose every property is read from `target()` at the time of use. */
+const delegate = <T extends object>(target: () => T): T =>
+  new Proxy({} as T, { get: (_, key) => Reflect.get(target(), key) as unknown });
+
 export const createApp = async (deps: ReportingDeps): Promise<ReportingApp> => {
   const now = deps.now ?? (() => new Date());
-  const db = new Database(deps.readModelPath);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  const orgChart = openOrgChart(db);
-  const careers = openCareers(db, orgChart);
-  const personnel = await project({
-    bus: deps.bus,
-    group: 'reporting.personnel',
-    topics: [Topics.personnel],
-    registry: personnelTopicRegistry,
-    db,
-    apply: (event) => {
-      orgChart.apply(event);
-      careers.apply(event);
-    },
-  });
+  const live = await openLiveReadModels({ path: deps.readModelPath, store: deps.store, bus: deps.bus, logger: deps.logger, now });
+  // The routes read whichever read models are live (another database after a rebuild).
+  const careers = delegate(() => live.current().careers);
   const digests = startDigests({ ...deps.digests, logger: deps.logger, now });
   const today = () => now().toISOString().slice(0, 10);
   const app = serviceApp(deps, {
     service: SERVICE,
-    routes: [...careerRoutes({ careers, audit: deps.audit, today }), ...movementRoutes({ careers, audit: deps.audit, today }), ...publicFigureRoutes({ careers, today, rateLimit: deps.publicRateLimit ?? { limit: 60, windowSeconds: 60 } }), ...digestRoutes({ digests, audit: deps.audit }), ...personalDataAccessRoutes(deps.audit)],
-    readiness: [consumerReadiness('consumers', personnel.caughtUp)],
+    routes: [...careerRoutes({ careers, audit: deps.audit, today }), ...movementRoutes({ careers, audit: deps.audit, today }), ...publicFigureRoutes({ careers, today, rateLimit: deps.publicRateLimit ?? { limit: 60, windowSeconds: 60 } }), ...digestRoutes({ digests, audit: deps.audit }), ...rebuildRoutes({ live, audit: deps.audit }), ...appraisalRoutes({ readModels: () => live.current(), audit: deps.audit }), ...jpRoutes({ readModels: () => live.current(), audit: deps.audit, today }), ...complaintRoutes({ readModels: () => live.current(), audit: deps.audit, now }), ...personalDataAccessRoutes(deps.audit)],
+    readiness: [consumerReadiness('consumers', live.caughtUp)],
     errorMapper: (error) => (error instanceof StoreDoesNotVerifyError ? new HttpProblem(409, 'store-does-not-verify', 'The event store does not verify', error.message) : undefined),
   });
   return {
     app,
     careers,
+    live,
     digests,
-    caughtUp: personnel.caughtUp,
+    caughtUp: live.caughtUp,
     stop: async () => {
       await digests.stop();
-      await personnel.stop();
-      db.close();
+      await live.stop();
     },
   };
 };

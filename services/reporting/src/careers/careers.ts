@@ -13,7 +13,7 @@ import type { Database } from 'better-sqlite3';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS career_events (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER PRIMARY KEY,
   employee_id TEXT NOT NULL,
   event_id TEXT NOT NULL UNIQUE,
   event_type TEXT NOT NULL,
@@ -24,7 +24,6 @@ CREATE TABLE IF NOT EXISTS career_events (
   body TEXT NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS career_events_by_employee ON career_events (employee_id, seq);
-CREATE INDEX IF NOT EXISTS career_events_by_type ON career_events (event_type, tmt);
 `;
 
 interface Row {
@@ -155,7 +154,7 @@ export interface Movement {
 }
 
 export interface Careers {
-  /** Records one personnel-topic event (inside the consumer's inbox transaction); other events are ignored. */
+  /** Records one personnel-topic event (inside the consumer's inbox transaction); other events are ignored; an event recorded before changes nothing. */
   apply(event: DecodedEvent): void;
   timeline(employeeId: string): TimelineEntry[];
   /** The record as effective on `asOf` (decisions with TMT on or before it) as recorded by `recordedBy`; undefined when not in service then. */

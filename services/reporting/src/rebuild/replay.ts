@@ -1,0 +1,118 @@
+import { decodeWith, openSqliteInbox, type DecodedEvent } from '@asn/bus';
+import { contextOfTopic, publishedCategories, toCloudEvent } from '@asn/contracts';
+import type { EventStore } from '@asn/event-store';
+import type { Database } from 'better-sqlite3';
+import { REPORTED_TOPICS, reportedRegistry, type ReadModels } from '../readModels';
+
+/** The stream categories of every reported topic: what a replay reads from the store. */
+export const REPORTED_CATEGORIES: readonly string[] = REPORTED_TOPICS.flatMap((topic) => publishedCategories[contextOfTopic(topic)]);
+
+/** An event the replay could not apply: the live consumer would have dead-lettered it. */
+export interface SkippedEvent {
+  position: number;
+  stream: string;
+  revision: number;
+  type: string;
+  reason: string;
+}
+
+export interface ReplayProgress {
+  /** Events applied (or skipped) so far. */
+  events: number;
+  /** The global position reached. */
+  position: number;
+  /** The position the replay runs to. */
+  head: number;
+}
+
+export interface ReplayOptions {
+  store: Pick<EventStore, 'readAll' | 'headPosition'>;
+  /** The database of `readModels`: the events go through its inbox (`group`) in transactions of `batchSize`. */
+  db: Database;
+  readModels: Pick<ReadModels, 'apply' | 'settle'>;
+  /** The inbox's consumer group: the live consumer that later continues on this database. */
+  group: string;
+  /** Start after this global position (0: from the beginning). */
+  after?: number;
+  /** Stop at this position (default: the head when the replay starts). */
+  until?: number;
+  /** Only this stream's events (with the unit streams, whose names the read models show). */
+  stream?: string;
+  /** Apply only the events this accepts (the others are read past): a replay to the live model's own cut. */
+  accept?: (stream: string, revision: number) => boolean;
+  batchSize?: number;
+  onProgress?: (progress: ReplayProgress) => void;
+  /** How often `onProgress` is called, in events. */
+  progressEvery?: number;
+  signal?: AbortSignal;
+}
+
+export interface ReplayResult extends ReplayProgress {
+  skipped: SkippedEvent[];
+  /** Skipped events beyond the first 100 are only counted. */
+  skippedCount: number;
+  milliseconds: number;
+}
+
+const MAX_SKIPPED_KEPT = 100;
+
+/**
+ * Replays the store's reported categories into read models, as the live consumer would apply them (decoded
+ * with the topics' contracts, upcast, through the inbox, so that the live consumer continuing on the same
+ * database skips what the replay applied), but many events per transaction: a read model rebuilt from
+ * position 0 is disposable until it is swapped in, so it needs no durable commit per event. An event that
+ * does not decode or apply is rolled back alone (a savepoint) and reported, as a dead letter would be.
+ */
+export const replayInto = async (options: ReplayOptions): Promise<ReplayResult> => {
+  const started = performance.now();
+  const { db, readModels, store } = options;
+  const inbox = openSqliteInbox(db, options.group);
+  const head = options.until ?? (await store.headPosition());
+  const batchSize = options.batchSize ?? 5_000;
+  const progressEvery = options.progressEvery ?? 10_000;
+  const skipped: SkippedEvent[] = [];
+  let skippedCount = 0;
+  let events = 0;
+  let position = options.after ?? 0;
+  const apply = decodeWith(reportedRegistry, (event: DecodedEvent) => {
+    inbox.apply(event, () => readModels.apply(event));
+  });
+  const context = { group: options.group, topic: 'replay', attempt: 0 };
+  const wanted = options.stream;
+  let inBatch = 0;
+  db.exec('BEGIN');
+  try {
+    for await (const recorded of store.readAll({ after: position, categories: REPORTED_CATEGORIES })) {
+      if (recorded.position > head) break;
+      options.signal?.throwIfAborted();
+      position = recorded.position;
+      if (wanted !== undefined && recorded.stream !== wanted && !recorded.stream.startsWith('unit-')) continue;
+      if (options.accept && !options.accept(recorded.stream, recorded.revision)) continue;
+      try {
+        void apply(toCloudEvent(recorded), context);
+      } catch (error) {
+        skippedCount += 1;
+        if (skipped.length < MAX_SKIPPED_KEPT)
+          skipped.push({ position: recorded.position, stream: recorded.stream, revision: recorded.revision, type: recorded.type, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      }
+      events += 1;
+      inBatch += 1;
+      if (inBatch >= batchSize) {
+        db.exec('COMMIT');
+        inBatch = 0;
+        // Let requests and the service's timers in between batches.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        db.exec('BEGIN');
+      }
+      if (events % progressEvery === 0) options.onProgress?.({ events, position, head });
+    }
+    readModels.settle();
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+  position = Math.max(position, head);
+  options.onProgress?.({ events, position, head });
+  return { events, position, head, skipped, skippedCount, milliseconds: performance.now() - started };
+};
