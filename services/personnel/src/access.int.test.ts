@@ -36,6 +36,7 @@ const MATRIX: readonly { route: string; allowed: readonly Role[] }[] = [
   { route: 'GET /v1/eligibility/promotions', allowed: READERS },
   { route: 'GET /v1/eligibility/transfers', allowed: READERS },
   { route: 'GET /v1/retirements', allowed: READERS },
+  { route: 'GET /v1/reports/duk', allowed: READERS },
   { route: 'GET /v1/audit/personal-data-access', allowed: ['auditor', 'data-protection-officer'] },
   { route: 'GET /v1/rules', allowed: ROLES },
   { route: 'GET /v1/store/head', allowed: ['auditor', 'operator'] },

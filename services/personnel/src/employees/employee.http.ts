@@ -3,7 +3,8 @@ import type { AppraisalFact } from '../appraisals/appraisal.projection';
 import { defineRoute, etagOf, limitParam, NotFoundError, ValidationError, type Principal, type Role, type Route, type RouteContext } from '@asn/service-kit';
 import { z } from 'zod';
 import type { AuditLog } from '@asn/privacy';
-import { addMonths, promotionEligibility, retirementDate, transferTenure } from '../rules/eligibility';
+import { compareDuk, type DukFacts } from '../rules/duk';
+import { addMonths, promotionEligibility, retirementDate, transferTenure, yearsBetween } from '../rules/eligibility';
 import { careerOf, decisionsInForce, runningSanction, type Career, type Employee, type Proposal } from './employee.domain';
 import {
   employeeIdByNip,
@@ -538,6 +539,61 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
       const { items, next } = page(rows, ctx.query.limit, ctx.query.after);
       deps.audit.record({ actor: actorOf(ctx, readerRole(ctx)), action: 'list-retirements', subjects: items.map((i) => i.employeeId), allowed: true });
       return { status: 200, body: { from, until, items: [...items].sort((a, b) => (a.retirementDate < b.retirementDate ? -1 : 1)), next } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/reports/duk',
+    summary: 'The rank seniority list (DUK) of the PNS in service on a date: rank, rank TMT, position, position TMT, years of service, education, age',
+    description:
+      'Ordered by rank (higher first, then the earlier rank TMT), position (managerial, functional, pelaksana; then the earlier TMT), service (the earlier appointment), education (higher first), age (older first). Training, the criterion between service and education, is kept by the training service and not applied. Each row carries its place on the whole list (or on the unit\'s, when a unit is asked).',
+    tags: ['reports'],
+    operationId: 'getDuk',
+    access: ['hr-staff', 'hr-approver', 'auditor'],
+    query: z.strictObject({
+      on: CalendarDate.optional().meta({ description: 'The date; today when omitted.' }),
+      unitId: Id.optional(),
+      limit: limitParam({ max: 1000, fallback: 200 }),
+      offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    }),
+    responses: { 200: { description: 'A page of the DUK' } },
+    handler: async (ctx) => {
+      await deps.roster.catchUp();
+      const on = ctx.query.on ?? todayOf(deps);
+      const unitId = unitScope(ctx.principal, ctx.query.unitId);
+      const rows: (DukFacts & { unitId: string | null })[] = [];
+      for (const [employeeId, state] of deps.roster.employees) {
+        const career = careerOn(state, on);
+        if (!career || career.status !== 'active' || career.employeeType !== 'PNS' || !career.golongan) continue;
+        if (unitId !== undefined && career.unitId !== unitId) continue;
+        const personal = state.personal && state.personal !== 'erased' ? state.personal : undefined;
+        rows.push({
+          employeeId,
+          unitId: career.unitId ?? null,
+          golongan: career.golongan,
+          rankSince: career.rankSince ?? career.appointedOn,
+          position: career.position,
+          positionSince: career.positionSince,
+          appointedOn: career.appointedOn,
+          ...(personal?.education ? { education: personal.education } : {}),
+          ...(personal?.birthDate ? { birthDate: personal.birthDate } : {}),
+        });
+      }
+      rows.sort(compareDuk);
+      const items = rows.slice(ctx.query.offset, ctx.query.offset + ctx.query.limit).map((r, i) => ({
+        place: ctx.query.offset + i + 1,
+        employeeId: r.employeeId,
+        unitId: r.unitId,
+        golongan: r.golongan,
+        rankSince: r.rankSince,
+        position: r.position,
+        positionSince: r.positionSince,
+        serviceYears: yearsBetween(r.appointedOn, on),
+        education: r.education ?? null,
+        age: r.birthDate ? yearsBetween(r.birthDate, on) : null,
+      }));
+      deps.audit.record({ actor: actorOf(ctx, readerRole(ctx)), action: 'list-duk', subjects: items.map((i) => i.employeeId), allowed: true });
+      return { status: 200, body: { on, ...(unitId ? { unitId } : {}), total: rows.length, items } };
     },
   }),
 ];
