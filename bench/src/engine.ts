@@ -14,6 +14,7 @@ const engines = {
   emmett: async () => (await import('./emmett')).runEmmett,
   http: async () => (await import('./http/run')).runHttp,
   kafka: async () => (await import('./kafka')).runKafka,
+  rebuild: async () => (await import('./rebuild')).runRebuild,
 } as const;
 
 const main = async (): Promise<void> => {

@@ -4,9 +4,10 @@
  * service's durable HTTP transfer command beside an express + zod + SQLite baseline (http/run.ts). One
  * table, goals, and the same as markdown in $BENCH_OUT when set. Environment: BENCH_SCALE (default 1),
  * BENCH_SEED, BENCH_SECONDS (append time cap at scale 1; read caps are twice that; the HTTP loads, 10 s by
- * default), BENCH_TMPDIR, BENCH_OUT, BENCH_ENGINES (comma-separated subset of raw,ours,emmett,http),
+ * default), BENCH_TMPDIR, BENCH_OUT, BENCH_ENGINES (comma-separated subset of raw,ours,emmett,http,rebuild,kafka),
  * BENCH_HTTP_EMPLOYEES, BENCH_HTTP_CONNECTIONS, BENCH_HTTP_PROFILE, BENCH_HTTP_MAIN (see docs/benchmarks.md).
- * The relay line (kafka.ts) runs when KAFKA_BROKERS names a broker.
+ * The relay line (kafka.ts) runs when KAFKA_BROKERS names a broker. The rebuild line (rebuild.ts) rebuilds the
+ * reporting service's read models from a synthetic city of ≈ 1,000,000 events × BENCH_SCALE, beside a raw replay.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import Database from 'better-sqlite3';
 import { type EngineResult, loadConfig, log, type Measurement, removeDir, type Storage } from './common';
 import { HTTP_OP } from './http/measurement';
 import { RELAY_OP } from './kafka';
+import { REBUILD_OP } from './rebuild';
 import { buildReport } from './report';
 import { PAYLOAD_BYTES, Workload } from './workload';
 
@@ -37,7 +39,7 @@ const main = async (): Promise<void> => {
   const measurements: Measurement[] = [];
   const storage: Storage[] = [];
   const notes: string[] = [];
-  const engines = (process.env.BENCH_ENGINES ?? 'raw,ours,emmett,http,kafka').split(',').map((e) => e.trim());
+  const engines = (process.env.BENCH_ENGINES ?? 'raw,ours,emmett,http,rebuild,kafka').split(',').map((e) => e.trim());
   const run = async (name: string, fn: () => Promise<EngineResult>): Promise<void> => {
     if (!engines.includes(name)) {
       notes.push(`${name}: skipped (BENCH_ENGINES)`);
@@ -70,7 +72,7 @@ const main = async (): Promise<void> => {
         resolve(JSON.parse(readFileSync(resultFile, 'utf8')) as EngineResult);
       });
     });
-  for (const name of ['raw', 'ours', 'emmett', 'http']) await run(name, () => inChild(name));
+  for (const name of ['raw', 'ours', 'emmett', 'http', 'rebuild']) await run(name, () => inChild(name));
   // The relay line needs a broker: without KAFKA_BROKERS it is reported as not run, not as failed.
   if (engines.includes('kafka') && !process.env.KAFKA_BROKERS) notes.push('kafka: skipped (no KAFKA_BROKERS; start one with infra/kafka/start.sh)');
   else await run('kafka', () => inChild('kafka'));
@@ -84,7 +86,7 @@ const main = async (): Promise<void> => {
     }
   })();
   const cpu = cpus();
-  const storeRan = measurements.some((m) => m.op !== HTTP_OP && !m.op.startsWith(RELAY_OP));
+  const storeRan = measurements.some((m) => m.op !== HTTP_OP && m.op !== REBUILD_OP && !m.op.startsWith(RELAY_OP));
   const header = [
     `ASN Ledger event-store benchmark — ${new Date().toISOString()}`,
     `seed ${String(cfg.seed)} (BENCH_SEED), scale ${String(cfg.scale)} (BENCH_SCALE), ${String(cpu.length)} × ${cpu[0]?.model.trim() ?? '?'}, Node ${process.version}, SQLite ${sqliteVersion} (better-sqlite3) / 3.44.2 (sqlite3, Emmett)`,
@@ -115,6 +117,11 @@ const main = async (): Promise<void> => {
   if (measurements.some((m) => m.op === HTTP_OP)) {
     notes.push(
       "HTTP rows: events are 2xx responses and ev/s is requests per second over the timed load; p50/p99 are per request (from its write to the end of its response, as autocannon times it); the ratio to raw is to the baseline's requests/s. Each server is a process of its own, loaded by autocannon from the bench's engine process on the same 2 cores.",
+    );
+  }
+  if (measurements.some((m) => m.op === REBUILD_OP)) {
+    notes.push(
+      "Rebuild rows: the same store file (the synthetic city) read twice, after its seeding: raw is better-sqlite3 iterating the reported categories' events in position order with JSON.parse of data and metadata and a fold into a Map; the rebuild is the reporting service's replayInto into a fresh read-model file (WAL, synchronous=OFF, replayInto's default transaction size, every read model applied). ev/s over each one's events; the ratio is the rebuild's ev/s to raw's.",
     );
   }
   // A run of some engines only (BENCH_ENGINES) lists only the goals it measured.
