@@ -1,5 +1,5 @@
 import type { Bus } from '@asn/bus';
-import { Topics } from '@asn/contracts';
+import { Topics, workingCalendar } from '@asn/contracts';
 import { personnelTopicRegistry } from '@asn/org-chart';
 import { createFieldCipher, type AuditLog, type SubjectKeyStore } from '@asn/privacy';
 import { personalDataAccessRoutes } from '@asn/privacy/http';
@@ -9,7 +9,6 @@ import { publicRoutes } from './public/public.http';
 import { submissionKeys } from './public/submission';
 import { openFeedbackReadModel, type FeedbackReadModel } from './readModel';
 import type { FeedbackRules } from './rules/rules';
-import { workingCalendar } from './tickets/deadlines';
 import { ticketRoutes } from './tickets/ticket.http';
 import { startWatch, type Watch } from './tickets/watch';
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 export const FeedbackConfig = serviceConfig(
   { port: 3004, audience: 'feedback' },
   {
-    /** A JSON rule set (deadlines in working days, holidays) replacing the shipped one (src/rules/feedback-rules.json). */
+    /** A JSON rule set (deadlines in working days, holidays) replacing the shipped one (packages/contracts/src/feedback/feedback-rules.json). */
     RULES_FILE: z.string().min(1).optional(),
     /** Days after a ticket closes when its submitter's contact details are erased (the contact key shredded). */
     CONTACT_RETENTION_DAYS: z.coerce.number().int().min(0).max(3_650).default(180),

@@ -1,9 +1,8 @@
-import { feedbackEventRegistry, parseStreamId, type TicketKind } from '@asn/contracts';
+import { dueAfter, feedbackEventRegistry, parseStreamId, resolutionRule, workingCalendar, type TicketKind, type WorkingCalendar } from '@asn/contracts';
 import type { CheckpointStore, RecordedEvent } from '@asn/event-store';
 import { openOrgChart, type OrgChart } from '@asn/org-chart';
 import Database from 'better-sqlite3';
 import type { FeedbackRules } from './rules/rules';
-import { dueAfter, resolutionRule, workingCalendar, type WorkingCalendar } from './tickets/deadlines';
 import { evolveTicket, initialTicket, type Ticket, type TicketStatus } from './tickets/ticket.domain';
 
 /**

@@ -1,4 +1,5 @@
 import type { Bus } from '@asn/bus';
+import { DEFAULT_FEEDBACK_RULES, workingCalendar, type FeedbackRules } from '@asn/contracts';
 import { StoreDoesNotVerifyError } from '@asn/event-store';
 import type { DigestKey } from '@asn/event-store-sqlite';
 import type { AuditLog } from '@asn/privacy';
@@ -8,6 +9,7 @@ import { HttpProblem } from '@asn/service-kit';
 import type { Careers } from './careers/careers';
 import { appraisalRoutes } from './appraisals/appraisals.http';
 import { careerRoutes } from './careers/careers.http';
+import { complaintTimeliness } from './complaints/complaints';
 import { complaintRoutes } from './complaints/complaints.http';
 import { jpRoutes } from './competency/jp.http';
 import { movementRoutes, publicFigureRoutes } from './careers/movements.http';
@@ -26,6 +28,8 @@ export interface ReportingDeps extends ServiceDeps {
   readonly audit: AuditLog;
   /** The event store file the digests are made of, and where they are kept. */
   readonly digests: { storePath: string; key: DigestKey; dir: string; intervalMs: number };
+  /** The SP4N deadlines and working calendar of the feedback service (FEEDBACK_RULES_FILE; default the shipped ones). */
+  readonly feedbackRules?: FeedbackRules;
   /** Requests for the public figures per client address and window (default 60 a minute). */
   readonly publicRateLimit?: { limit: number; windowSeconds: number };
 }
@@ -53,14 +57,19 @@ const delegate = <T extends object>(target: () => T): T =>
 
 export const createApp = async (deps: ReportingDeps): Promise<ReportingApp> => {
   const now = deps.now ?? (() => new Date());
-  const live = await openLiveReadModels({ path: deps.readModelPath, store: deps.store, bus: deps.bus, logger: deps.logger, now });
+  const feedbackRules = deps.feedbackRules ?? DEFAULT_FEEDBACK_RULES;
+  const live = await openLiveReadModels({ path: deps.readModelPath, store: deps.store, bus: deps.bus, logger: deps.logger, now, readModelOptions: { feedbackRules } });
+  const complaintFigures = (asOf: string) => {
+    const models = live.current();
+    return complaintTimeliness(asOf, models.complaints.tickets(workingCalendar(feedbackRules).endOf(asOf)), (id) => models.orgChart.unit(id)?.name, feedbackRules.utcOffsetMinutes);
+  };
   // The routes read whichever read models are live (another database after a rebuild).
   const careers = delegate(() => live.current().careers);
   const digests = startDigests({ ...deps.digests, logger: deps.logger, now });
   const today = () => now().toISOString().slice(0, 10);
   const app = serviceApp(deps, {
     service: SERVICE,
-    routes: [...careerRoutes({ careers, audit: deps.audit, today }), ...movementRoutes({ careers, audit: deps.audit, today }), ...publicFigureRoutes({ careers, today, rateLimit: deps.publicRateLimit ?? { limit: 60, windowSeconds: 60 } }), ...digestRoutes({ digests, audit: deps.audit }), ...rebuildRoutes({ live, audit: deps.audit }), ...appraisalRoutes({ readModels: () => live.current(), audit: deps.audit }), ...jpRoutes({ readModels: () => live.current(), audit: deps.audit, today }), ...complaintRoutes({ readModels: () => live.current(), audit: deps.audit, now }), ...personalDataAccessRoutes(deps.audit)],
+    routes: [...careerRoutes({ careers, audit: deps.audit, today }), ...movementRoutes({ careers, audit: deps.audit, today }), ...publicFigureRoutes({ careers, today, complaints: complaintFigures, rateLimit: deps.publicRateLimit ?? { limit: 60, windowSeconds: 60 } }), ...digestRoutes({ digests, audit: deps.audit }), ...rebuildRoutes({ live, audit: deps.audit }), ...appraisalRoutes({ readModels: () => live.current(), audit: deps.audit }), ...jpRoutes({ readModels: () => live.current(), audit: deps.audit, today }), ...complaintRoutes({ readModels: () => live.current(), audit: deps.audit, now }), ...personalDataAccessRoutes(deps.audit)],
     readiness: [consumerReadiness('consumers', live.caughtUp)],
     errorMapper: (error) => (error instanceof StoreDoesNotVerifyError ? new HttpProblem(409, 'store-does-not-verify', 'The event store does not verify', error.message) : undefined),
   });

@@ -32,6 +32,11 @@ describe('the reporting settings', () => {
     expect(loadConfig({ DIGEST_INTERVAL_MINUTES: '10080' }).DIGEST_INTERVAL_MINUTES).toBe(10_080);
   });
 
+  it("takes the feedback service's rules file, none by default", () => {
+    expect(loadConfig({}).FEEDBACK_RULES_FILE).toBeUndefined();
+    expect(loadConfig({ FEEDBACK_RULES_FILE: '/etc/asn/feedback-rules.json' }).FEEDBACK_RULES_FILE).toBe('/etc/asn/feedback-rules.json');
+  });
+
   it.each(['-1', '1.5', 'daily', '10081'])('refuses DIGEST_INTERVAL_MINUTES=%s, naming the key', (value) => {
     expect(problemsOf({ DIGEST_INTERVAL_MINUTES: value }).map((p) => p.key)).toEqual(['DIGEST_INTERVAL_MINUTES']);
   });

@@ -11,6 +11,8 @@ const main = async (): Promise<void> => {
   const { loadOrCreateDigestKey } = await import('@asn/event-store-sqlite');
   const { loadConfig } = await import('./config');
   const { createApp } = await import('./app');
+  const { rulesLoader } = await import('@asn/runtime');
+  const { FeedbackRules } = await import('@asn/contracts');
   await runService({
     context: 'reporting',
     loadConfig,
@@ -28,6 +30,7 @@ const main = async (): Promise<void> => {
         audit,
         readModelPath: path.join(dataDir, 'reporting.readmodel.db'),
         digests: { storePath, key, dir: path.join(dataDir, 'digests'), intervalMs: config.DIGEST_INTERVAL_MINUTES * 60_000 },
+        ...(config.FEEDBACK_RULES_FILE ? { feedbackRules: rulesLoader(FeedbackRules, 'feedback').loadRulesFile(config.FEEDBACK_RULES_FILE) } : {}),
         publicRateLimit: { limit: config.PUBLIC_RATE_LIMIT, windowSeconds: config.PUBLIC_RATE_WINDOW_SECONDS },
         trustProxyHops: config.TRUST_PROXY_HOPS,
         now,

@@ -1,5 +1,5 @@
 import type { DecodedEvent } from '@asn/bus';
-import { evaluationEventRegistry, feedbackEventRegistry, Topics, trainingEventRegistry, type Topic } from '@asn/contracts';
+import { evaluationEventRegistry, feedbackEventRegistry, Topics, trainingEventRegistry, type FeedbackRules, type Topic } from '@asn/contracts';
 import { openOrgChart, personnelTopicRegistry, type OrgChart } from '@asn/org-chart';
 import { combineRegistries } from '@asn/runtime';
 import type { Database } from 'better-sqlite3';
@@ -40,20 +40,25 @@ export interface ReadModels {
   readonly tables: readonly string[];
 }
 
-export const openReadModels = (db: Database): ReadModels => {
+export interface ReadModelOptions {
+  /** The SP4N deadlines and working calendar the feedback service runs with (default: the shipped ones). */
+  feedbackRules?: FeedbackRules;
+}
+
+export const openReadModels = (db: Database, options: ReadModelOptions = {}): ReadModels => {
   // Lazy: a replay refolds each employee's assignments once, not once per decision (nothing here reacts to changes).
   const orgChart = openOrgChart(db, { refold: 'lazy' });
   const careers = openCareers(db, orgChart);
   const appraisals = openAppraisals(db);
   const jp = openJpCompliance(db, orgChart);
-  const complaints = openComplaints(db);
+  const feedbackRules = options.feedbackRules;
+  const complaints = feedbackRules ? openComplaints(db, () => feedbackRules) : openComplaints(db);
   const parts: ReadModelPart[] = [
     { apply: (event) => void (personnelTopicRegistry.has(event.eventType) && orgChart.apply(event)), settle: () => orgChart.settle(), tables: ['org_units', 'org_decisions', 'org_assignments'] },
     { apply: (event) => careers.apply(event), tables: ['career_events'] },
     { apply: (event) => appraisals.apply(event), tables: APPRAISAL_TABLES },
     { apply: (event) => jp.apply(event), tables: JP_TABLES },
     { apply: (event) => complaints.apply(event), tables: COMPLAINT_TABLES },
-    // (other read models are added here)
   ];
   return {
     orgChart,

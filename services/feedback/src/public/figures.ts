@@ -1,6 +1,6 @@
+import type { WorkingCalendar } from '@asn/contracts';
 import { z } from 'zod';
 import type { FeedbackReadModel, TicketSummary } from '../readModel';
-import type { WorkingCalendar } from '../tickets/deadlines';
 
 export const FiguresQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) });
 

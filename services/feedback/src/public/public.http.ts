@@ -1,10 +1,9 @@
-import { FeedbackCategory, Text, TicketKind, TicketNumber } from '@asn/contracts';
+import { FeedbackCategory, Text, TicketKind, TicketNumber, type WorkingCalendar } from '@asn/contracts';
 import { derivedId } from '@asn/event-store';
 import type { FieldCipher, SubjectKeyStore } from '@asn/privacy';
 import { defineRoute, HttpProblem, NotFoundError, perClientLimit, UnauthorizedError, type Route, type RouteContext } from '@asn/service-kit';
 import { z } from 'zod';
 import type { FeedbackReadModel } from '../readModel';
-import type { WorkingCalendar } from '../tickets/deadlines';
 import { TicketDecisionError, type TicketCommand } from '../tickets/ticket.domain';
 import { contactSubject, handleTicketCommand, type CommandOrigin, type TicketHandlerDeps } from '../tickets/ticket.handlers';
 import { readTicketRecord } from '../tickets/ticket.view';

@@ -1,37 +1,13 @@
-import { CalendarDate } from '@asn/contracts';
+import { DEFAULT_FEEDBACK_RULES, FeedbackRules } from '@asn/contracts';
 import { rulesLoader } from '@asn/runtime';
-import { z } from 'zod';
-import shipped from './feedback-rules.json' with { type: 'json' };
 
-// The SP4N-LAPOR! deadlines and the working calendar are data: versioned, naming their regulation,
-// replaceable with RULES_FILE (a city adds each year's holidays) without a code change.
+// The SP4N-LAPOR! deadlines and the working calendar are data: versioned, naming their regulation. The schema
+// and the shipped set live in @asn/contracts (packages/contracts/src/feedback/feedback-rules.json), shared with
+// the reporting service; the service replaces the shipped set with RULES_FILE (a city adds each year's holidays)
+// without a code change.
 
-const Deadline = z.strictObject({
-  workingDays: z.number().int().min(1).max(365),
-  regulation: z.string().trim().min(1).max(300),
-});
-
-export const FeedbackRules = z.strictObject({
-  version: z.string().trim().min(1).max(50),
-  regulation: z.string().trim().min(1).max(300),
-  /** The city's clock against UTC (WIB: +420); a working day runs from local midnight to local midnight. */
-  utcOffsetMinutes: z.number().int().min(-720).max(840),
-  deadlines: z.strictObject({
-    firstResponse: Deadline,
-    resolution: z.strictObject({
-      complaint: Deadline,
-      'information-request': Deadline,
-      dispute: Deadline,
-      'dispute-field-check': Deadline,
-    }),
-  }),
-  /** A ticket is "due soon" when its next deadline falls within this many working days from today. */
-  dueSoonWorkingDays: z.number().int().min(0).max(30),
-  holidays: z.strictObject({ source: z.string().trim().min(1).max(500), dates: z.array(CalendarDate).max(1000) }),
-});
-export type FeedbackRules = z.infer<typeof FeedbackRules>;
-
+export { FeedbackRules };
 export { InvalidRulesError } from '@asn/runtime';
 export const { loadRules, loadRulesFile } = rulesLoader(FeedbackRules, 'feedback');
 
-export const DEFAULT_RULES: FeedbackRules = Object.freeze(loadRules(shipped));
+export const DEFAULT_RULES: FeedbackRules = DEFAULT_FEEDBACK_RULES;

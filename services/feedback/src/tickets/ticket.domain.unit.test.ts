@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { feedbackEventRegistry, type SealedValue } from '@asn/contracts';
+import { feedbackEventRegistry, workingCalendar, type SealedValue } from '@asn/contracts';
 import { DEFAULT_RULES } from '../rules/rules';
-import { workingCalendar } from './deadlines';
 import {
   decideTicket,
   escalationKey,
@@ -68,7 +67,7 @@ const PLAIN_TEXTS = [
 ];
 
 // Friday 27 November 2026, 19:00 WIB: the first response is due at the end of Wednesday 2 December, the
-// resolution of a complaint at the end of Friday 4 December (see deadlines.unit.test.ts).
+// resolution of a complaint at the end of Friday 4 December (see packages/contracts/src/feedback/deadlines.unit.test.ts).
 const RECEIVED_AT = '2026-11-27T12:00:00.000Z';
 const FIRST_RESPONSE_DUE = '2026-12-02T16:59:59.999Z';
 const RESOLUTION_DUE = '2026-12-04T16:59:59.999Z';

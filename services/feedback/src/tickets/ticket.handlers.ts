@@ -1,7 +1,6 @@
-import { feedbackEventRegistry, streamId } from '@asn/contracts';
+import { feedbackEventRegistry, streamId, type WorkingCalendar } from '@asn/contracts';
 import { WrongExpectedRevisionError, type EventMetadata, type EventStore } from '@asn/event-store';
 import type { FieldCipher } from '@asn/privacy';
-import type { WorkingCalendar } from './deadlines';
 import { decideTicket, evolveTicket, initialTicket, type TicketCommand, type TicketEvent, type TicketState } from './ticket.domain';
 
 export const ticketStreamId = (ticketId: string): string => streamId('feedback', ticketId);

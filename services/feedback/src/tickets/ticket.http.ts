@@ -1,11 +1,10 @@
-import { FeedbackCategory, Text, TicketKind } from '@asn/contracts';
+import { FeedbackCategory, Text, TicketKind, type WorkingCalendar } from '@asn/contracts';
 import { derivedId } from '@asn/event-store';
 import type { AuditActor, AuditLog, FieldCipher } from '@asn/privacy';
 import { defineRoute, etagOf, limitParam, NotFoundError, requirePrincipal, type Principal, type Role, type Route, type RouteContext } from '@asn/service-kit';
 import { z } from 'zod';
 import { MultilineText } from '../public/public.http';
 import type { FeedbackReadModel, TicketSummary } from '../readModel';
-import type { WorkingCalendar } from './deadlines';
 import { TicketDecisionError, type TicketCommand } from './ticket.domain';
 import { handleTicketCommand, type CommandOrigin, type TicketHandlerDeps } from './ticket.handlers';
 import { readTicketRecord } from './ticket.view';

@@ -1,9 +1,9 @@
+import type { WorkingCalendar } from '@asn/contracts';
 import { derivedId } from '@asn/event-store';
 import type { OrgChart } from '@asn/org-chart';
 import type { SubjectKeyStore } from '@asn/privacy';
 import type { Logger } from '@asn/service-kit';
 import type { FeedbackReadModel } from '../readModel';
-import type { WorkingCalendar } from './deadlines';
 import { escalationKey } from './ticket.domain';
 import { contactSubject, handleTicketCommand, type TicketHandlerDeps } from './ticket.handlers';
 

@@ -2,6 +2,7 @@ import { CalendarDate } from '@asn/contracts';
 import type { AuditLog } from '@asn/privacy';
 import { defineRoute, limitParam, NotFoundError, perClientLimit, ValidationError, type Route } from '@asn/service-kit';
 import { z } from 'zod';
+import type { ComplaintTimeliness } from '../complaints/complaints';
 import type { Careers, Movement, MovementKind } from './careers';
 import { actorOf, Id, READERS, unitNow } from './careers.http';
 import { CSV_TYPE, JSON_LINES_TYPE, toCsv, toJsonLines } from './export';
@@ -140,14 +141,20 @@ export const movementRoutes = (deps: MovementRouteDeps): Route[] => [
 ];
 
 /** Figures for anyone, without a token: counts only, small cells suppressed (see figures.ts). */
-export const publicFigureRoutes = (deps: Pick<MovementRouteDeps, 'careers' | 'today'> & { rateLimit: { limit: number; windowSeconds: number } }): Route[] => [
+export const publicFigureRoutes = (
+  deps: Pick<MovementRouteDeps, 'careers' | 'today'> & {
+    rateLimit: { limit: number; windowSeconds: number };
+    /** Complaint timeliness per month of the year up to the date (counts and shares only). */
+    complaints: (asOf: string) => ComplaintTimeliness;
+  },
+): Route[] => [
   defineRoute({
     method: 'get',
     path: '/v1/public/figures',
     // Each answer folds every career: bounded per client so that the public cannot keep the service busy.
     before: [perClientLimit(deps.rateLimit.limit, deps.rateLimit.windowSeconds, 'requests for the figures')],
     summary:
-      'Headcount as of a date by unit, golongan, PPPK grade, employee type and position kind, and movements per month of its year; counts of 1 to 4 shown as "<5"',
+      'Headcount as of a date by unit, golongan, PPPK grade, employee type and position kind, movements per month of its year, and complaint timeliness per month (first responses and resolutions on time); counts of 1 to 4 shown as "<5"',
     tags: ['public'],
     operationId: 'getPublicFigures',
     access: 'public',
@@ -162,7 +169,7 @@ export const publicFigureRoutes = (deps: Pick<MovementRouteDeps, 'careers' | 'to
         deps.careers.roster(asOf),
         deps.careers.movements(`${asOf.slice(0, 4)}-01-01`, asOf),
       );
-      return { status: 200, body: figures };
+      return { status: 200, body: { ...figures, complaints: deps.complaints(asOf) } };
     },
   }),
 ];

@@ -1,4 +1,4 @@
-import { CalendarDate } from '@asn/contracts';
+import { CalendarDate, DEFAULT_FEEDBACK_RULES, workingCalendar } from '@asn/contracts';
 import type { AuditLog } from '@asn/privacy';
 import { defineRoute, NotFoundError, type Route } from '@asn/service-kit';
 import { z } from 'zod';
@@ -6,7 +6,6 @@ import { actorOf, Id, READERS } from '../careers/careers.http';
 import { CSV_TYPE, JSON_LINES_TYPE, toCsv, toJsonLines } from '../careers/export';
 import type { ReadModels } from '../readModels';
 import type { UnitComplaints } from './complaints';
-import { DEFAULT_DEADLINE_RULES, workingCalendar } from './deadlines';
 
 export interface ComplaintRouteDeps {
   /** The live read models, read at each request (another object after a rebuild). */
@@ -52,7 +51,7 @@ export const complaintRoutes = (deps: ComplaintRouteDeps): Route[] => [
       const scope = ctx.principal?.unit;
       if (scope !== undefined && q.unitId !== undefined && q.unitId !== scope) throw new NotFoundError('No such unit.');
       const unitId = scope ?? q.unitId;
-      const asOf = q.asOf === undefined ? deps.now() : q.asOf.length === 10 ? workingCalendar(DEFAULT_DEADLINE_RULES).endOf(q.asOf) : new Date(q.asOf);
+      const asOf = q.asOf === undefined ? deps.now() : q.asOf.length === 10 ? workingCalendar(DEFAULT_FEEDBACK_RULES).endOf(q.asOf) : new Date(q.asOf);
       const { complaints, orgChart } = deps.readModels();
       const rows = complaints.units(asOf, (id) => orgChart.unit(id)?.name).filter((u) => unitId === undefined || u.unitId === unitId);
       const exported = q.format !== 'json';

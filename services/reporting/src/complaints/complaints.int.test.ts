@@ -43,6 +43,19 @@ const auditItems = () => h.audit.query({ from: new Date(Date.now() - 600_000), t
 const U1_ROW = { unitId: U1, unitName: 'Dinas Kesehatan', tickets: 2, open: 1, dueSoon: 0, late: 1, answeredOnTimeShare: 0.5, resolvedOnTimeShare: 0.5 };
 const U2_ROW = { unitId: U2, unitName: 'Dinas Pekerjaan Umum dan Penataan Ruang', tickets: 1, open: 1, dueSoon: 1, late: 0, answeredOnTimeShare: null, resolvedOnTimeShare: null };
 
+describe('the public figures', () => {
+  it('carry complaint timeliness per month without a token, three tickets shown as "<5" and no shares or units below five', async () => {
+    const res = await h.api.get('/v1/public/figures?asOf=2026-12-31').expect(200);
+    const { complaints } = res.body as { complaints: { year: number; byMonth: { month: string; tickets: unknown; firstResponseOnTimeShare: unknown; byUnit: unknown[] }[] } };
+    expect(complaints.year).toBe(2026);
+    expect(complaints.byMonth).toHaveLength(12);
+    expect(complaints.byMonth.find((m) => m.month === '2026-11')).toEqual({ month: '2026-11', tickets: '<5', firstResponseOnTimeShare: null, resolutionOnTimeShare: null, byUnit: [] });
+    expect(complaints.byMonth.find((m) => m.month === '2026-10')?.tickets).toBe(0);
+    expect(res.text).not.toContain('LPR-');
+    expect(res.text).not.toContain(U1);
+  });
+});
+
 describe('complaint deadlines as of a time', () => {
   it('answer per unit the tickets, open, due soon, late and the shares on time', async () => {
     const res = await (await h.as('hr-staff')).get(`/v1/reports/complaint-deadlines?asOf=${MONDAY}`).expect(200);

@@ -1,14 +1,16 @@
 import type { DecodedEvent } from '@asn/bus';
-import { parseStreamId, type FeedbackEventData, type TicketKind } from '@asn/contracts';
+import { DEFAULT_FEEDBACK_RULES, dueAfter, parseStreamId, resolutionRule, workingCalendar, type FeedbackEventData, type FeedbackRules, type TicketKind } from '@asn/contracts';
 import type { Database } from 'better-sqlite3';
 import { protect, suppressed, SMALL_CELL_THRESHOLD, type Count } from '../careers/figures';
-import { DEFAULT_DEADLINE_RULES, dueAfter, resolutionRule, workingCalendar, type DeadlineRules } from './deadlines';
 
 /**
  * Public feedback tickets with their deadlines per unit, from the feedback topic: each ticket's unit (after
  * routing), kind, status and times. No personal data: no texts, no contact details, no token hashes, no
  * ticket numbers, not even the employee a ticket is about; only ids, unit, kind, status and times.
- * Deadlines are computed when asked, under the rules given (see deadlines.ts), so a holiday added changes them.
+ * Deadlines are computed when asked, under the rules given, so a holiday added changes them: the events carry no
+ * deadlines (only an escalation names the one it missed), so they are computed as the feedback service does, with
+ * the same code and the same shipped rules from @asn/contracts (working days after the local day of receipt, or
+ * of the latest reopening).
  */
 
 const SCHEMA = `
@@ -99,7 +101,7 @@ export const shareOf = (outcomes: readonly (boolean | null)[]): number | null =>
 
 type Data<T extends FeedbackEventData['type']> = Extract<FeedbackEventData, { type: T }>['data'];
 
-export const openComplaints = (db: Database, rules: () => DeadlineRules = () => DEFAULT_DEADLINE_RULES): Complaints => {
+export const openComplaints = (db: Database, rules: () => FeedbackRules = () => DEFAULT_FEEDBACK_RULES): Complaints => {
   db.exec(SCHEMA);
   const revisionOf = db.prepare<[string], { revision: number }>('SELECT revision FROM complaint_tickets WHERE ticket_id = ?');
   const submitted = db.prepare(
@@ -262,7 +264,7 @@ const UNROUTED = '(not routed yet)';
  * "<5" (careers/figures.ts), and no unit breakdown is given for a month below 5 tickets. Pass the tickets as of
  * the end of `asOf` (`complaints.tickets(...)`) and a unit-name lookup (the org chart's).
  */
-export const complaintTimeliness = (asOf: string, tickets: readonly TicketDeadlines[], unitName: (unitId: string) => string | undefined, utcOffsetMinutes = DEFAULT_DEADLINE_RULES.utcOffsetMinutes): ComplaintTimeliness => {
+export const complaintTimeliness = (asOf: string, tickets: readonly TicketDeadlines[], unitName: (unitId: string) => string | undefined, utcOffsetMinutes = DEFAULT_FEEDBACK_RULES.utcOffsetMinutes): ComplaintTimeliness => {
   const year = asOf.slice(0, 4);
   const localMonth = (instant: string) => new Date(Date.parse(instant) + utcOffsetMinutes * 60_000).toISOString().slice(0, 7);
   const months = Array.from({ length: Number(asOf.slice(5, 7)) }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);

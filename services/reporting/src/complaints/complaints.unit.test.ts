@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DecodedEvent } from '@asn/bus';
 import { cloudEventType, feedbackEventRegistry } from '@asn/contracts';
 import { describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { complaintTimeliness, openComplaints, type Complaints, type TicketDeadlines } from './complaints';
-import shipped from './feedback-rules.json' with { type: 'json' };
 
 // The complaints read model fed decoded feedback-topic events, one stream per ticket. Times are UTC; the
 // city's working days are WIB (UTC+7): 2026-11-27 is a Friday, and the first-response deadline of a
@@ -144,13 +141,6 @@ describe('what is stored', () => {
     expect(stored).not.toContain(TOKEN_HASH);
     expect(stored).not.toContain('LPR-');
     expect(Object.keys(db.prepare('SELECT * FROM complaint_tickets LIMIT 1').get() as object)).toEqual(['ticket_id', 'unit_id', 'kind', 'field_check', 'status', 'received_at', 'resolution_from', 'first_response_at', 'closed_at', 'revision']);
-  });
-});
-
-describe('the deadline rules', () => {
-  it('are the feedback service’s own (the copy is kept equal)', () => {
-    const original: unknown = JSON.parse(readFileSync(join(__dirname, '../../../feedback/src/rules/feedback-rules.json'), 'utf8'));
-    expect(shipped).toEqual(original);
   });
 });
 

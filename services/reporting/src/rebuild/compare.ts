@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { EventStore } from '@asn/event-store';
 import Database from 'better-sqlite3';
-import { openReadModels } from '../readModels';
+import { openReadModels, type ReadModels } from '../readModels';
 import { replayInto, type SkippedEvent } from './replay';
 
 export interface TableComparison {
@@ -39,6 +39,8 @@ export interface CompareOptions {
   tables: readonly string[];
   stream?: string;
   now?: () => Date;
+  /** Opens the fresh read models (as the live ones were opened). */
+  open?: (db: Database.Database) => ReadModels;
 }
 
 const SAMPLES = 3;
@@ -71,7 +73,7 @@ export const compareReadModels = async (options: CompareOptions): Promise<Compar
     const replay = await replayInto({
       store: options.store,
       db: fresh,
-      readModels: openReadModels(fresh),
+      readModels: (options.open ?? openReadModels)(fresh),
       group,
       ...(stream ? { stream } : {}),
       accept: (s, revision) => revision <= (applied.get(s) ?? -1),

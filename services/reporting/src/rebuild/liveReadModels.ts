@@ -4,7 +4,7 @@ import type { EventStore } from '@asn/event-store';
 import { project } from '@asn/runtime';
 import Database from 'better-sqlite3';
 import type { Logger } from '@asn/service-kit';
-import { openReadModels, REPORTED_TOPICS, reportedRegistry, type ReadModels } from '../readModels';
+import { openReadModels as openWith, REPORTED_TOPICS, reportedRegistry, type ReadModelOptions, type ReadModels } from '../readModels';
 import { compareReadModels, type Comparison } from './compare';
 import { replayInto, type ReplayProgress, type SkippedEvent } from './replay';
 
@@ -60,6 +60,8 @@ export interface LiveReadModelOptions {
   /** The consumer group (default `reporting`). */
   group?: string;
   now?: () => Date;
+  /** How the read models open on a database (their settings: the feedback rules). */
+  readModelOptions?: ReadModelOptions;
 }
 
 const removeDatabase = (path: string): void => {
@@ -87,6 +89,7 @@ export const openLiveReadModels = async (options: LiveReadModelOptions): Promise
   const now = options.now ?? (() => new Date());
   const { logger, store, bus, path } = options;
   const next = `${path}.rebuild`;
+  const openReadModels = (on: Database.Database): ReadModels => openWith(on, options.readModelOptions);
 
   let status: RebuildStatus = { state: 'idle', events: 0, position: 0, head: 0, percent: 0, skippedCount: 0, skipped: [] };
   let running: Promise<RebuildStatus> | undefined;
@@ -230,7 +233,7 @@ export const openLiveReadModels = async (options: LiveReadModelOptions): Promise
         consumer = undefined;
         try {
           readModels.settle();
-          return await compareReadModels({ live: db, store, group, tables: readModels.tables, now, ...(stream ? { stream } : {}) });
+          return await compareReadModels({ live: db, store, group, tables: readModels.tables, now, open: openReadModels, ...(stream ? { stream } : {}) });
         } finally {
           if (!stopped) consumer = await subscribe();
         }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_RULES, type FeedbackRules } from '../rules/rules';
 import { dueAfter, resolutionRule, workingCalendar } from './deadlines';
+import { DEFAULT_FEEDBACK_RULES as DEFAULT_RULES, type FeedbackRules } from './rules';
 
 // Expected dates are counted by hand on the real calendar: 2026-11-27, 2026-12-25 and 2027-01-01 are Fridays.
 // The shipped rules run on WIB (UTC+7): a local day ends at 16:59:59.999Z.

@@ -1,5 +1,9 @@
-import type { TicketKind } from '@asn/contracts';
-import type { FeedbackRules } from '../rules/rules';
+import type { TicketKind } from './events';
+import type { FeedbackRules } from './rules';
+
+// The working-day deadlines of a public feedback ticket, pure functions of the rules: the feedback service keeps
+// them on its tickets, the reporting service computes them from the feedback events (which carry none), so the
+// two agree by construction.
 
 const DAY_MS = 86_400_000;
 
