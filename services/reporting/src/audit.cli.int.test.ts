@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -16,6 +16,7 @@ import {
   record,
   transferred,
 } from '@asn/org-chart/testing';
+import { openSqliteAuditLog } from '@asn/privacy';
 import Database from 'better-sqlite3';
 
 // `./ledger audit`, the auditor's command: offline from the store file, the same read model as the service,
@@ -398,3 +399,34 @@ const rewriteStream = (path: string, stream: string, edit: (row: Row) => string)
   })();
   db.close();
 };
+
+describe('the audit trail of the offline command', () => {
+  const trail = (path: string) => {
+    const log = openSqliteAuditLog({ path });
+    try {
+      return log.query({ from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 3_600_000), limit: 1000 }).items;
+    } finally {
+      log.close();
+    }
+  };
+
+  it('records every read and export, with the employees it showed, beside the store file before printing', () => {
+    const before = trail(join(dir, 'reporting.audit.db')).length;
+    expect(ledgerAudit('record', storePath, employeeId, '--as-of', '2021-03-01').status).toBe(0);
+    expect(ledgerAudit('roster', storePath, '--as-of', '2021-03-01').status).toBe(0);
+    const rows = trail(join(dir, 'reporting.audit.db')).slice(before);
+    expect(rows.map((r) => r.action)).toEqual(['cli-read-record-as-of', 'cli-export-roster']);
+    expect(rows[0]?.subjects).toEqual([employeeId]);
+    expect(rows[1]?.subjects).toEqual(expect.arrayContaining([employeeId, colleagueId]));
+    expect(rows[0]?.role).toBe('auditor');
+  });
+
+  it('records in the trail named by --audit-log, and prints nothing when the trail cannot be written', () => {
+    const elsewhere = join(dir, 'kept', 'trail.db');
+    const unwritable = join(dir, 'no-such-dir', 'trail.db');
+    expect(ledgerAudit('timeline', storePath, employeeId, '--audit-log', unwritable)).toMatchObject({ status: 1, stdout: '' });
+    mkdirSync(join(dir, 'kept'));
+    expect(ledgerAudit('timeline', storePath, employeeId, '--audit-log', elsewhere).status).toBe(0);
+    expect(trail(elsewhere).map((r) => r.action)).toEqual(['cli-read-timeline']);
+  });
+});

@@ -10,13 +10,17 @@
  * (and proven, when a digest was given), 1 not found or not proven, 2 bad arguments. No personal data: the
  * sealed personal fields are dropped on the way in, as in the service.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { decodeWith, type DecodedEvent } from '@asn/bus';
 import { CalendarDate, publishedCategories, streamId, Topics, toCloudEvent } from '@asn/contracts';
 import { publicKeyFromPem, type DigestCheck, type SignedDigest } from '@asn/event-store';
 import { checkSqliteFileAgainstDigest, SqliteEventStore } from '@asn/event-store-sqlite';
 import { openOrgChart, personnelTopicRegistry } from '@asn/org-chart';
+import { openSqliteAuditLog } from '@asn/privacy';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { openCareers, type Careers, type DecidedBy, type RecordAsOf, type TimelineEntry } from './careers/careers';
@@ -31,6 +35,8 @@ const USAGE = `usage: ./ledger audit <command> [store file] [options]    (store 
       everyone in service on the date, by unit (default CSV)
   --digest F --public-key K   first check the store against a digest you kept, with the public key you kept
                               (exit 1 when it is not proven unchanged since the digest)
+  --audit-log F               where this read is recorded (who, what, which employees) before anything is printed;
+                              default reporting.audit.db beside the store file (the service's own trail)
 `;
 
 const OPTIONS = {
@@ -40,6 +46,7 @@ const OPTIONS = {
   unit: { type: 'string' },
   digest: { type: 'string' },
   'public-key': { type: 'string' },
+  'audit-log': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -48,13 +55,13 @@ class UsageError extends Error {}
 const Id = z.uuid().toLowerCase();
 const Instant = z.iso.datetime({ offset: true });
 const COMMANDS = {
-  timeline: { formats: ['text', 'json', 'jsonl', 'csv'], options: ['format', 'digest', 'public-key'], employee: true },
+  timeline: { formats: ['text', 'json', 'jsonl', 'csv'], options: ['format', 'digest', 'public-key', 'audit-log'], employee: true },
   record: {
     formats: ['text', 'json', 'jsonl', 'csv'],
-    options: ['format', 'as-of', 'recorded-by', 'digest', 'public-key'],
+    options: ['format', 'as-of', 'recorded-by', 'digest', 'public-key', 'audit-log'],
     employee: true,
   },
-  roster: { formats: ['csv', 'json', 'jsonl'], options: ['format', 'as-of', 'recorded-by', 'unit'], employee: false },
+  roster: { formats: ['csv', 'json', 'jsonl'], options: ['format', 'as-of', 'recorded-by', 'unit', 'audit-log'], employee: false },
 } as const;
 type Command = keyof typeof COMMANDS;
 type Format = 'text' | 'json' | 'jsonl' | 'csv';
@@ -68,6 +75,8 @@ interface Request {
   unitId?: string;
   format: Format;
   digest?: { file: string; publicKey: string };
+  /** Where the read is recorded: --audit-log, else reporting.audit.db beside the store file. */
+  auditLog: string;
 }
 
 const parseRequest = (argv: readonly string[]): Request | 'help' => {
@@ -94,6 +103,7 @@ const parseRequest = (argv: readonly string[]): Request | 'help' => {
     command: command as Command,
     storePath,
     format: (values.format ?? spec.formats[0]) as Format,
+    auditLog: values['audit-log'] ?? join(dirname(storePath), 'reporting.audit.db'),
   };
   if (!(spec.formats as readonly string[]).includes(request.format))
     throw new UsageError(`--format of ${command}: one of ${spec.formats.join(', ')}`);
@@ -500,6 +510,18 @@ const rosterItem = (r: RecordAsOf) => ({
 
 const run = async (request: Request): Promise<number> => {
   const out = (text: string) => process.stdout.write(text);
+  // Every read is on the trail before it is shown; a trail that cannot be written stops the command.
+  const auditLog = openSqliteAuditLog({ path: request.auditLog });
+  const actor = { subject: userInfo().username, role: 'auditor', correlationId: randomUUID() };
+  const audited = (action: string, subjects: readonly string[]) => auditLog.record({ actor, action, subjects, allowed: true, purpose: `./ledger audit ${request.command} (offline, ${request.storePath})` });
+  try {
+    return await answer(request, out, audited);
+  } finally {
+    auditLog.close();
+  }
+};
+
+const answer = async (request: Request, out: (text: string) => void, audited: (action: string, subjects: readonly string[]) => void): Promise<number> => {
   const proof = request.digest ? await checkDigest(request.storePath, request.digest) : undefined;
   const model = await readStore(request.storePath, request.employeeId);
   try {
@@ -519,6 +541,7 @@ const run = async (request: Request): Promise<number> => {
         const entries = model.careers.timeline(employeeId);
         if (entries.length === 0) return notFound(`no employee ${employeeId} in the ${source}`);
         const header = `Timeline of employee ${employeeId}: ${entries.length} entries (${source})`;
+        audited('cli-read-timeline', [employeeId]);
         out(
           request.format === 'json' && proven
             ? `${JSON.stringify({ employeeId, entries, proof: proven }, null, 2)}\n`
@@ -534,6 +557,7 @@ const run = async (request: Request): Promise<number> => {
         const record = model.careers.recordOf(employeeId, asOf, request.recordedBy);
         if (!record) return notFound(`employee ${employeeId} was not in service on ${asOf}, ${asRecorded} (${source})`);
         const header = `Employee ${employeeId} on ${asOf}, ${asRecorded} (${source})`;
+        audited('cli-read-record-as-of', [employeeId]);
         out(
           request.format === 'json' && proven
             ? `${JSON.stringify({ ...record, proof: proven }, null, 2)}\n`
@@ -546,6 +570,7 @@ const run = async (request: Request): Promise<number> => {
         const records = model.careers
           .roster(asOf, request.recordedBy)
           .filter((r) => request.unitId === undefined || r.unit.unitId === request.unitId);
+        audited('cli-export-roster', records.map((r) => r.employeeId));
         process.stderr.write(
           `audit: ${records.length} in service on ${asOf}${request.unitId ? ` in unit ${request.unitId}` : ''}, ${asRecorded} (${source})\n`,
         );
