@@ -1,4 +1,12 @@
-import { deliver, describeError, type Bus, type Consumer, type EncodedBatch, type Publisher, type SubscribeOptions } from '@asn/bus';
+import {
+  deliver,
+  describeError,
+  type Bus,
+  type Consumer,
+  type EncodedBatch,
+  type Publisher,
+  type SubscribeOptions,
+} from '@asn/bus';
 import {
   DeadLetterHeaders,
   deadLetterTopic,
@@ -10,6 +18,7 @@ import {
   type CloudEventKafkaMessage,
   type Topic,
 } from '@asn/contracts';
+import { metrics, type ObservableCallback } from '@opentelemetry/api';
 import {
   Kafka,
   logLevel as LogLevel,
@@ -46,7 +55,9 @@ export interface KafkaBus extends Bus, Publisher {
 }
 
 /** A client connected on first use and shared; dropped (disconnected) to start afresh at the next use. */
-const connectOnce = <Client extends { connect(): Promise<void>; disconnect(): Promise<void> }>(create: () => Client) => {
+const connectOnce = <Client extends { connect(): Promise<void>; disconnect(): Promise<void> }>(
+  create: () => Client,
+) => {
   let connected: Promise<Client> | undefined;
   return {
     get: (): Promise<Client> =>
@@ -66,11 +77,20 @@ const connectOnce = <Client extends { connect(): Promise<void>; disconnect(): Pr
   };
 };
 
+// Looked up when used: the global meter provider is registered by the service's telemetry at start.
+const meter = () => metrics.getMeter('@asn/bus');
+// The same instrument as @asn/bus's local engine counts into.
+const deadLetters = () =>
+  meter().createCounter('asn.bus.dead_letters', {
+    description: 'Messages a consumer group could not handle, sent to its dead letters',
+  });
+
 /** The key must be the aggregate id of the event's stream: else per-aggregate order is not guaranteed. */
 const checkKey = (message: KafkaMessage, event: CloudEvent): void => {
   if (message.key === null) throw new InvalidCloudEventError('the message has no key (the aggregate id)');
   const key = message.key.toString();
-  if (key !== parseStreamId(event.subject).id) throw new InvalidCloudEventError('the key is not the aggregate id of ce_subject');
+  if (key !== parseStreamId(event.subject).id)
+    throw new InvalidCloudEventError('the key is not the aggregate id of ce_subject');
 };
 
 /**
@@ -98,18 +118,26 @@ export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
   const fromBroker = (topic: string): string => topic.slice(prefix.length);
   const known = new Set<string>();
   const admin = connectOnce(() => kafka.admin());
-  const producer = connectOnce(() => kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }));
+  const producer = connectOnce(() =>
+    kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
+  );
   const consumers = new Set<Consumer>();
 
   const ensureTopics = async (topics: readonly string[]): Promise<void> => {
     const missing = topics.filter((topic) => !known.has(topic));
     if (missing.length === 0) return;
     const client = await admin.get();
-    await client.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions })) });
+    await client.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({ topic, numPartitions: partitions })),
+    });
     missing.forEach((topic) => known.add(topic));
   };
 
-  const send = async (topic: string, messages: { key: Buffer | string | null; value: Buffer | string | null; headers?: IHeaders }[]) => {
+  const send = async (
+    topic: string,
+    messages: { key: Buffer | string | null; value: Buffer | string | null; headers?: IHeaders }[],
+  ) => {
     await ensureTopics([topic]);
     const client = await producer.get();
     try {
@@ -122,7 +150,11 @@ export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
   };
 
   type KafkaBatch = EncodedBatch & { messages: CloudEventKafkaMessage[] };
-  const encode = (topic: Topic, events: readonly CloudEvent[]): KafkaBatch => ({ topic, size: events.length, messages: events.map(toKafkaMessage) });
+  const encode = (topic: Topic, events: readonly CloudEvent[]): KafkaBatch => ({
+    topic,
+    size: events.length,
+    messages: events.map(toKafkaMessage),
+  });
   const sendBatch = async (batch: EncodedBatch): Promise<void> => {
     const { topic, messages } = batch as KafkaBatch;
     if (messages.length > 0) await send(onBroker(topic), messages);
@@ -139,8 +171,11 @@ export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
     const pending = new Map<string, bigint>();
     const committed = new Map<string, bigint>();
     // Just after a broker restart the group coordinator is still loading: asked again until it answers.
-    for (const { topic, partitions: offsets } of await whilePassing(() => client.fetchOffsets({ groupId: subscription.group, topics }))) {
-      for (const { partition, offset } of offsets) if (offset !== '-1') committed.set(`${topic}:${partition}`, BigInt(offset));
+    for (const { topic, partitions: offsets } of await whilePassing(() =>
+      client.fetchOffsets({ groupId: subscription.group, topics }),
+    )) {
+      for (const { partition, offset } of offsets)
+        if (offset !== '-1') committed.set(`${topic}:${partition}`, BigInt(offset));
     }
     for (const topic of topics) {
       for (const { partition, high, low } of await whilePassing(() => client.fetchTopicOffsets(topic))) {
@@ -163,7 +198,29 @@ export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
 
-    const deadLetter = async (topic: string, partition: number, message: KafkaMessage, errorClass: string, reason: string) => {
+    // The group's lag, observed at each scrape: per partition, the high watermark of the last batch fetched
+    // minus the offset after the last message handled. No request to the broker; a consumer that stopped
+    // fetching keeps its last figure.
+    const behind = new Map<string, bigint>();
+    const lag = meter().createObservableGauge('asn.bus.consumer.lag.events', {
+      unit: '{event}',
+      description: "Events on a consumer group's topics it has not handled yet",
+    });
+    const observeLag: ObservableCallback = (result) => {
+      let total = 0n;
+      for (const value of behind.values()) total += value;
+      result.observe(Number(total), { group: subscription.group });
+    };
+    lag.addCallback(observeLag);
+
+    const deadLetter = async (
+      topic: string,
+      partition: number,
+      message: KafkaMessage,
+      errorClass: string,
+      reason: string,
+    ) => {
+      deadLetters().add(1, { group: subscription.group, topic: fromBroker(topic), error_class: errorClass });
       await send(onBroker(deadLetterTopic(fromBroker(topic) as Topic, subscription.group)), [
         {
           key: message.key,
@@ -211,6 +268,8 @@ export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
           }
           payload.resolveOffset(message.offset);
           passed(batch.topic, batch.partition, message.offset);
+          const remaining = BigInt(batch.highWatermark) - BigInt(message.offset) - 1n;
+          behind.set(`${batch.topic}:${batch.partition}`, remaining > 0n ? remaining : 0n);
           await payload.heartbeat();
         }
         await payload.commitOffsetsIfNecessary();
@@ -223,6 +282,7 @@ export const openKafkaBus = (options: KafkaBusOptions): KafkaBus => {
       resume: () => consumer.resume(topics.map((topic) => ({ topic }))),
       stop: async () => {
         abort.abort();
+        lag.removeCallback(observeLag);
         await consumer.disconnect();
         consumers.delete(running);
       },

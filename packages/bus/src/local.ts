@@ -1,7 +1,8 @@
 import { contextOfTopic, publishedCategories, toCloudEvent, type CloudEvent, type Topic } from '@asn/contracts';
 import { categoryOf, type CheckpointStore, type EventStore, type RecordedEvent } from '@asn/event-store';
+import { metrics, type ObservableCallback } from '@opentelemetry/api';
 import Database from 'better-sqlite3';
-import { deliver, describeError } from './deliver';
+import { countDeadLetter, deliver, describeError } from './deliver';
 import type { Bus, Consumer, DeadLetter, SubscribeOptions } from './types';
 
 export interface LocalBusOptions {
@@ -17,6 +18,9 @@ export interface LocalBus extends Bus {
   /** A group's dead letters, oldest first. */
   deadLetters(group: string): DeadLetter[];
 }
+
+// As the relay's lag: a scrape reads at most this many events per group.
+const LAG_COUNT_LIMIT = 10_000;
 
 const GROUP = /^[a-zA-Z0-9._-]{1,100}$/;
 
@@ -49,7 +53,8 @@ export const openLocalBus = (options: LocalBusOptions): LocalBus => {
   const consumers = new Set<Consumer>();
 
   const subscribe = async (subscription: SubscribeOptions): Promise<Consumer> => {
-    if (!GROUP.test(subscription.group)) throw new RangeError('a consumer group is 1-100 letters, digits, ".", "_" or "-"');
+    if (!GROUP.test(subscription.group))
+      throw new RangeError('a consumer group is 1-100 letters, digits, ".", "_" or "-"');
     const topicOf = new Map<string, Topic>();
     for (const topic of subscription.topics) {
       for (const category of publishedCategories[contextOfTopic(topic)]) topicOf.set(category, topic);
@@ -66,17 +71,61 @@ export const openLocalBus = (options: LocalBusOptions): LocalBus => {
         event = toCloudEvent(recorded);
       } catch (error) {
         const { errorClass, reason } = describeError(error);
-        insert.run(subscription.group, topic, recorded.position, recorded.id, errorClass, reason, new Date().toISOString());
+        insert.run(
+          subscription.group,
+          topic,
+          recorded.position,
+          recorded.id,
+          errorClass,
+          reason,
+          new Date().toISOString(),
+        );
+        countDeadLetter(subscription.group, topic, errorClass);
+        position = recorded.position;
         return;
       }
-      const outcome = await deliver(subscription.handle, event, { group: subscription.group, topic }, subscription, abort.signal);
+      const outcome = await deliver(
+        subscription.handle,
+        event,
+        { group: subscription.group, topic },
+        subscription,
+        abort.signal,
+      );
       if (outcome.kind === 'dead-letter') {
-        insert.run(subscription.group, topic, recorded.position, event.id, outcome.errorClass, outcome.reason, new Date().toISOString());
+        insert.run(
+          subscription.group,
+          topic,
+          recorded.position,
+          event.id,
+          outcome.errorClass,
+          outcome.reason,
+          new Date().toISOString(),
+        );
+        countDeadLetter(subscription.group, topic, outcome.errorClass);
       }
+      position = recorded.position;
     };
+    const checkpoint = options.store.checkpoints(`bus:${subscription.group}`);
+    // The group's lag, read at each scrape: its topics' events after the last one it handled.
+    let position = 0;
+    const categories = [...topicOf.keys()];
+    const lag = metrics.getMeter('@asn/bus').createObservableGauge('asn.bus.consumer.lag.events', {
+      unit: '{event}',
+      description: "Events on a consumer group's topics it has not handled yet",
+    });
+    const observeLag: ObservableCallback = async (result) => {
+      let behind = 0;
+      for await (const _ of options.store.readAll({ after: position, categories, maxCount: LAG_COUNT_LIMIT }))
+        behind += 1;
+      result.observe(behind, { group: subscription.group });
+    };
+    lag.addCallback(observeLag);
     const running = options.store.subscribe({
-      checkpoint: options.store.checkpoints(`bus:${subscription.group}`),
-      categories: [...topicOf.keys()],
+      checkpoint: {
+        load: async () => (position = (await checkpoint.load()) ?? 0),
+        save: (saved) => checkpoint.save(saved),
+      },
+      categories,
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
       handle,
     });
@@ -92,6 +141,7 @@ export const openLocalBus = (options: LocalBusOptions): LocalBus => {
       },
       stop: async () => {
         abort.abort();
+        lag.removeCallback(observeLag);
         consumer.resume();
         await running.stop();
         consumers.delete(consumer);

@@ -1,6 +1,8 @@
 import { publishedCategories, toCloudEvent, Topics, type Context } from '@asn/contracts';
+import type { CloudEvent } from '@asn/contracts';
 import type { CheckpointStore, EventStore, RecordedEvent, Subscription } from '@asn/event-store';
-import { describeError, sleep } from './deliver';
+import { propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { describeError, sleep, traceContextOf } from './deliver';
 import { isTransient } from './types';
 import type { EncodedBatch, Publisher } from './types';
 
@@ -77,24 +79,82 @@ export const startRelay = (options: RelayOptions): Relay => {
   let lastError: string | undefined;
   let lastCommitToAckMs: number | undefined;
 
-  const publishPage = async (events: readonly RecordedEvent[], batch: EncodedBatch): Promise<void> => {
+  // A producer span per event that carries a trace (a command's), the child of that context and the parent
+  // the message's `traceparent` names, so that the consumers' spans continue the trace through the broker.
+  // Events without one (imports, replays) are sent as they are rather than each starting a trace.
+  const tracer = trace.getTracer('@asn/bus');
+  const traced = (events: readonly RecordedEvent[]): { cloudEvents: CloudEvent[]; spans: Span[] } => {
+    const spans: Span[] = [];
+    const cloudEvents = events.map((event) => {
+      const cloudEvent = toCloudEvent(event);
+      if (cloudEvent.traceparent === undefined) return cloudEvent;
+      const parent = traceContextOf(cloudEvent.traceparent);
+      const span = tracer.startSpan(
+        `send ${topic}`,
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            'messaging.operation.type': 'send',
+            'messaging.destination.name': topic,
+            'messaging.message.id': cloudEvent.id,
+            'asn.event.type': cloudEvent.type,
+          },
+        },
+        parent,
+      );
+      spans.push(span);
+      const carrier: { traceparent?: string } = {};
+      propagation.inject(trace.setSpan(parent, span), carrier);
+      return carrier.traceparent === undefined ? cloudEvent : { ...cloudEvent, traceparent: carrier.traceparent };
+    });
+    return { cloudEvents, spans };
+  };
+  const endSpans = (spans: readonly Span[], error?: unknown): void => {
+    for (const span of spans) {
+      if (error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error).errorClass });
+      span.end();
+    }
+  };
+
+  const publishPage = async (
+    events: readonly RecordedEvent[],
+    batch: EncodedBatch,
+    spans: readonly Span[],
+  ): Promise<void> => {
+    try {
+      await sendPage(events, batch, spans);
+      endSpans(spans);
+    } catch (error) {
+      endSpans(spans, error);
+      throw error;
+    }
+  };
+
+  const sendPage = async (
+    events: readonly RecordedEvent[],
+    batch: EncodedBatch,
+    spans: readonly Span[],
+  ): Promise<void> => {
     let delay = options.retryDelayMs ?? 200;
     for (;;) {
       try {
         await options.publisher.send(batch);
         break;
       } catch (error) {
+        for (const span of spans) span.addEvent('retry', { 'error.type': describeError(error).errorClass });
         if (abort.signal.aborted) throw error;
         failedAttempts += 1;
         lastError = describeError(error).errorClass;
-        if (state !== 'retrying') options.logger?.warn({ topic, position, errorClass: lastError }, 'relay: publish failed, retrying');
+        if (state !== 'retrying')
+          options.logger?.warn({ topic, position, errorClass: lastError }, 'relay: publish failed, retrying');
         state = 'retrying';
         await sleep(delay, abort.signal);
         if (abort.signal.aborted) throw error;
         delay = Math.min(delay * 2, options.maxRetryDelayMs ?? 5_000);
       }
     }
-    if (state === 'retrying') options.logger?.info({ topic, position, failedAttempts }, 'relay: the broker is back, publishing');
+    if (state === 'retrying')
+      options.logger?.info({ topic, position, failedAttempts }, 'relay: the broker is back, publishing');
     state = 'publishing';
     options.afterPublish?.(events);
     const last = events[events.length - 1]!;
@@ -108,9 +168,13 @@ export const startRelay = (options: RelayOptions): Relay => {
   // that ack and checkpoint, so pages reach the broker in log order and the checkpoint never runs ahead.
   let inflight: Promise<void> = Promise.resolve();
   const handleBatch = async (events: readonly RecordedEvent[]): Promise<void> => {
-    const batch = options.publisher.encode(topic, events.map(toCloudEvent));
-    await inflight;
-    inflight = publishPage(events, batch);
+    const { cloudEvents, spans } = traced(events);
+    const batch = options.publisher.encode(topic, cloudEvents);
+    await inflight.catch((error: unknown) => {
+      endSpans(spans, error);
+      throw error;
+    });
+    inflight = publishPage(events, batch, spans);
     // Awaited by the next page or by stop(); this branch only keeps an idle relay's failure from going unhandled.
     inflight.catch(() => undefined);
   };
@@ -147,7 +211,10 @@ export const startRelay = (options: RelayOptions): Relay => {
         }
         state = 'retrying';
         failedAttempts += 1;
-        options.logger?.warn({ topic, errorClass: lastError }, 'relay: reading the store failed, restarting from the checkpoint');
+        options.logger?.warn(
+          { topic, errorClass: lastError },
+          'relay: reading the store failed, restarting from the checkpoint',
+        );
         await inflight.catch(() => undefined);
         inflight = Promise.resolve();
         await sleep(delay, abort.signal);

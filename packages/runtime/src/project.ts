@@ -1,5 +1,6 @@
 import { decodeWith, openSqliteInbox, type Bus, type Consumer, type DecodedEvent } from '@asn/bus';
 import { UnknownEventTypeError, type EventDefinition, type EventRegistry, type Topic } from '@asn/contracts';
+import { inSpan, inSpanAsync } from '@asn/service-kit';
 import type { Database } from 'better-sqlite3';
 
 type AnyRegistry = EventRegistry<EventDefinition>;
@@ -49,7 +50,7 @@ export interface ProjectionOptions {
 /**
  * Subscribes a read model (and optional reactions) to topics: each event is decoded with the registry
  * (upcast to the latest version), reacted to, then applied through the group's inbox in `db` exactly once
- * and in per-stream order. Returns the consumer: `caughtUp` for readiness, `stop` on shutdown.
+ * and in per-stream order, each step in a span of the event's trace. Returns the consumer: `caughtUp` for readiness, `stop` on shutdown.
  */
 export const project = (options: ProjectionOptions): Promise<Consumer> => {
   const inbox = openSqliteInbox(options.db, options.group);
@@ -62,8 +63,11 @@ export const project = (options: ProjectionOptions): Promise<Consumer> => {
     topics: options.topics,
     handle: decodeWith(registry, async (event) => {
       const applied = inbox.revisionOf(event.subject);
-      if (react && (applied === undefined || event.streamrevision > applied)) await react(event);
-      inbox.apply(event, () => apply(event));
+      // Spans under the delivery's consumer span, which continues the producer's trace (docs/observability.md).
+      const attributes = { 'messaging.consumer.group.name': options.group, 'asn.event.type': event.type };
+      if (react && (applied === undefined || event.streamrevision > applied))
+        await inSpanAsync(`react ${options.group}`, attributes, async () => react(event));
+      inSpan(`apply ${options.group}`, attributes, () => inbox.apply(event, () => apply(event)));
     }),
   });
 };

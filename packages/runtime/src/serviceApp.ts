@@ -9,6 +9,8 @@ import {
   type Route,
   type ServiceInfo,
   type TokenVerifier,
+  observeRelay,
+  withMetrics,
 } from '@asn/service-kit';
 import { operationsReadiness } from './readiness';
 import { operationsRoutes, type Operations } from './routes';
@@ -36,17 +38,23 @@ export interface ServiceAppOptions {
 /**
  * A service's express app (no listen) on the runtime's adapters: its routes and the operations routes
  * (`GET /v1/store/head`, `GET /v1/relay`), `/readyz` over the store, its own checks and the relay, its error
- * mapper then the event store's, bearer tokens, idempotent commands and the service clock.
+ * mapper then the event store's, bearer tokens, idempotent commands and the service clock; request metrics
+ * and `GET /metrics`, with the relay's lag among them (docs/observability.md).
  */
-export const serviceApp = (deps: ServiceDeps, options: ServiceAppOptions): ReturnType<typeof createServiceApp> =>
-  createServiceApp({
-    service: options.service,
-    logger: deps.logger,
-    routes: [...options.routes, ...operationsRoutes(deps)],
-    readiness: operationsReadiness(deps, ...options.readiness),
-    auth: deps.auth,
-    idempotency: deps.idempotency,
-    errorMappers: [options.errorMapper, eventStoreErrorMapper],
-    ...(deps.trustProxyHops === undefined ? {} : { trustProxyHops: deps.trustProxyHops }),
-    ...(deps.now ? { now: deps.now } : {}),
-  });
+export const serviceApp = (deps: ServiceDeps, options: ServiceAppOptions): ReturnType<typeof createServiceApp> => {
+  // One app per process in a deployment; the gauges read the relay's status at each scrape.
+  if (deps.relay) observeRelay(deps.relay);
+  return withMetrics(
+    createServiceApp({
+      service: options.service,
+      logger: deps.logger,
+      routes: [...options.routes, ...operationsRoutes(deps)],
+      readiness: operationsReadiness(deps, ...options.readiness),
+      auth: deps.auth,
+      idempotency: deps.idempotency,
+      errorMappers: [options.errorMapper, eventStoreErrorMapper],
+      ...(deps.trustProxyHops === undefined ? {} : { trustProxyHops: deps.trustProxyHops }),
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
+};

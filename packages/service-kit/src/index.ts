@@ -44,3 +44,5 @@ export type { ClaimOutcome, IdempotencyId, IdempotencyStore, IdempotencyTimings,
 export { createMemoryIdempotencyStore } from './idempotency/memoryStore';
 export { createSqliteIdempotencyStore, type SqliteIdempotencyStore, type SqliteIdempotencyStoreOptions } from './idempotency/sqliteStore';
 export { perClientLimit } from './rateLimit';
+export { APPEND_CHANNEL, instrumentEventStore, observeRelay, observeRequests, withMetrics, type RelayStatusSource } from './metrics';
+export { inSpan, inSpanAsync } from './tracing';
