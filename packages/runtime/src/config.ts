@@ -57,6 +57,16 @@ const commonShape = (defaults: ServiceDefaults) => ({
    * employee and unit events on asn.personnel.v1, and consumers read other topics from the broker).
    */
   BUS: z.enum(['local', 'kafka']).default('local'),
+  /**
+   * The event store engine: `sqlite` (the embedded default, DATA_DIR/asn.db) or `esdb` (EventStoreDB at
+   * ESDB_CONNECTION_STRING; needs BUS=kafka, since the local bus reads the SQLite file's own log). See ADR 0009.
+   */
+  EVENT_STORE: z.enum(['sqlite', 'esdb']).default('sqlite'),
+  /** EventStoreDB connection string (`esdb://host:2113?tls=false`, or `esdb+discover://` for a cluster); required when EVENT_STORE=esdb. */
+  ESDB_CONNECTION_STRING: z
+    .string()
+    .regex(/^(esdb|kurrentdb|kdb)(\+discover)?:\/\/\S+$/, 'must be an esdb:// connection string')
+    .optional(),
   /** Bootstrap brokers, `host:port` comma-separated; required when BUS=kafka. */
   KAFKA_BROKERS: z
     .string()
@@ -94,14 +104,32 @@ type CommonShape = ReturnType<typeof commonShape>;
 /** The settings every service has (see {@link serviceConfig}). */
 export type ServiceConfig = z.output<z.ZodObject<CommonShape>>;
 
-const requiresBrokers = (config: Pick<ServiceConfig, 'BUS' | 'KAFKA_BROKERS'>): boolean =>
-  config.BUS !== 'kafka' || config.KAFKA_BROKERS !== undefined;
+type EngineKeys = Pick<ServiceConfig, 'BUS' | 'KAFKA_BROKERS' | 'EVENT_STORE' | 'ESDB_CONNECTION_STRING'>;
+
+/** The combinations of engines that cannot run, each with the key to blame and what to do instead. */
+const engineProblems = (config: EngineKeys): Array<{ path: string; message: string }> => [
+  ...(config.BUS === 'kafka' && config.KAFKA_BROKERS === undefined
+    ? [{ path: 'KAFKA_BROKERS', message: 'required when BUS=kafka' }]
+    : []),
+  ...(config.EVENT_STORE === 'esdb' && config.ESDB_CONNECTION_STRING === undefined
+    ? [{ path: 'ESDB_CONNECTION_STRING', message: 'required when EVENT_STORE=esdb' }]
+    : []),
+  ...(config.EVENT_STORE === 'esdb' && config.BUS === 'local'
+    ? [
+        {
+          path: 'BUS',
+          message:
+            'EVENT_STORE=esdb needs BUS=kafka: the local bus reads the SQLite store file, which an EventStoreDB deployment does not have',
+        },
+      ]
+    : []),
+];
 
 /**
  * A service's settings schema: the common keys (port, data dir, auth, privacy key, store, bus, shutdown)
  * with the service's defaults, plus its own keys. Every key is documented in .env.example. Unknown
  * environment variables are ignored (the process environment holds many). `KAFKA_BROKERS` is required
- * when `BUS=kafka`.
+ * when `BUS=kafka`; `EVENT_STORE=esdb` requires `ESDB_CONNECTION_STRING` and `BUS=kafka`.
  */
 export const serviceConfig = <Extra extends z.ZodRawShape = Record<never, never>>(
   defaults: ServiceDefaults,
@@ -109,9 +137,10 @@ export const serviceConfig = <Extra extends z.ZodRawShape = Record<never, never>
 ) =>
   z
     .object({ ...commonShape(defaults), ...(extra ?? ({} as Extra)) })
-    .refine((config) => requiresBrokers(config as Pick<ServiceConfig, 'BUS' | 'KAFKA_BROKERS'>), {
-      path: ['KAFKA_BROKERS'],
-      message: 'required when BUS=kafka',
+    .superRefine((config, context) => {
+      for (const problem of engineProblems(config as EngineKeys)) {
+        context.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+      }
     });
 
 /** Parses the environment (the only place a service reads it); throws a ConfigError naming every bad key. */

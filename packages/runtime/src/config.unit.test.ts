@@ -23,3 +23,40 @@ describe('the common settings', () => {
     expect(() => loadServiceConfig(schema, { CLOCK_START: 'tomorrow' })).toThrow(/CLOCK_START/);
   });
 });
+
+describe('the choice of engines', () => {
+  const esdb = 'esdb://127.0.0.1:2113?tls=false';
+
+  it('defaults to the SQLite store', () => {
+    expect(loadServiceConfig(schema, {}).EVENT_STORE).toBe('sqlite');
+  });
+
+  it('takes EventStoreDB with its connection string and the Kafka bus', () => {
+    const config = loadServiceConfig(schema, { EVENT_STORE: 'esdb', ESDB_CONNECTION_STRING: esdb, BUS: 'kafka', KAFKA_BROKERS: '127.0.0.1:9092' });
+    expect(config).toMatchObject({ EVENT_STORE: 'esdb', ESDB_CONNECTION_STRING: esdb, BUS: 'kafka' });
+  });
+
+  it('refuses EventStoreDB without a connection string, naming the key', () => {
+    expect(() => loadServiceConfig(schema, { EVENT_STORE: 'esdb', BUS: 'kafka', KAFKA_BROKERS: '127.0.0.1:9092' })).toThrow(
+      /ESDB_CONNECTION_STRING: required when EVENT_STORE=esdb/,
+    );
+  });
+
+  it('refuses EventStoreDB on the local bus, saying why', () => {
+    expect(() => loadServiceConfig(schema, { EVENT_STORE: 'esdb', ESDB_CONNECTION_STRING: esdb })).toThrow(ConfigError);
+    expect(() => loadServiceConfig(schema, { EVENT_STORE: 'esdb', ESDB_CONNECTION_STRING: esdb, BUS: 'local' })).toThrow(
+      /BUS: EVENT_STORE=esdb needs BUS=kafka/,
+    );
+  });
+
+  it('names every bad key of a bad combination at once', () => {
+    expect(() => loadServiceConfig(schema, { EVENT_STORE: 'esdb' })).toThrow(/ESDB_CONNECTION_STRING[\s\S]*BUS|BUS[\s\S]*ESDB_CONNECTION_STRING/);
+  });
+
+  it('refuses an unknown engine and a connection string that is not esdb://', () => {
+    expect(() => loadServiceConfig(schema, { EVENT_STORE: 'postgres' })).toThrow(/EVENT_STORE/);
+    expect(() =>
+      loadServiceConfig(schema, { EVENT_STORE: 'esdb', ESDB_CONNECTION_STRING: 'http://x:2113', BUS: 'kafka', KAFKA_BROKERS: '127.0.0.1:9092' }),
+    ).toThrow(/ESDB_CONNECTION_STRING: must be an esdb:\/\/ connection string/);
+  });
+});

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openLocalBus, type Bus, type Relay } from '@asn/bus';
+import { openLocalBus, startRelay, type Bus, type Relay } from '@asn/bus';
 import { Topics, type Context } from '@asn/contracts';
+import type { EventStore } from '@asn/event-store';
 import { openSqliteEventStore, type SqliteEventStore } from '@asn/event-store-sqlite';
 import { loadOrCreateMasterKey } from '@asn/privacy';
 import {
@@ -30,9 +31,16 @@ export interface ServiceRuntime<Config extends ServiceConfig = ServiceConfig> {
   readonly config: Config;
   readonly logger: Logger;
   readonly dataDir: string;
-  /** The event store file, DATA_DIR/asn.db, shared by every service of a deployment. */
+  /**
+   * The event store file, DATA_DIR/asn.db, shared by every service of a deployment. SQLite only: with
+   * EVENT_STORE=esdb nothing is stored there, and what reads this file (reporting's signed digests,
+   * `./ledger verify`) is off or refused (see {@link sqliteOnly}).
+   */
   readonly storePath: string;
-  readonly store: SqliteEventStore;
+  /** The configured engine: SQLite (EVENT_STORE=sqlite, the default) or EventStoreDB (EVENT_STORE=esdb). */
+  readonly store: EventStore;
+  /** Which engine `store` is. */
+  readonly engine: ServiceConfig['EVENT_STORE'];
   /** DATA_DIR/<name>.idempotency.db. */
   readonly idempotency: SqliteIdempotencyStore;
   /** Verifies bearer tokens against AUTH_JWKS_URL, or the local issuer's key in DATA_DIR. */
@@ -86,7 +94,9 @@ const open = async <Config extends ServiceConfig>(
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const storePath = join(dataDir, 'asn.db');
   const mmapBytes = config.STORE_MMAP_MB * MIB;
-  const store = openSqliteEventStore({ path: storePath, mmapBytes });
+  const sqlite: SqliteEventStore | undefined =
+    config.EVENT_STORE === 'sqlite' ? openSqliteEventStore({ path: storePath, mmapBytes }) : undefined;
+  const store: EventStore = sqlite ?? (await openEsdb(config));
   // NORMAL, not FULL: commands derive their event ids from the Idempotency-Key, so a record lost with the
   // power makes a retry run again and find its own events; the event store alone carries durability.
   const idempotency = createSqliteIdempotencyStore({
@@ -104,7 +114,17 @@ const open = async <Config extends ServiceConfig>(
 
   let bus: Bus;
   let relay: Relay | undefined;
-  if (config.BUS === 'kafka' && config.KAFKA_BROKERS) {
+  if (config.BUS === 'kafka' && config.KAFKA_BROKERS && !sqlite) {
+    // EventStoreDB: the relay runs on the main thread over the port, its checkpoint kept in ESDB (ADR 0009).
+    const { openKafkaBus } = await import('@asn/bus-kafka');
+    const { EsdbEventStore } = await import('@asn/event-store-esdb');
+    const kafkaBus = openKafkaBus({ brokers: config.KAFKA_BROKERS, clientId: name, topicPrefix: config.KAFKA_TOPIC_PREFIX });
+    bus = kafkaBus;
+    relay =
+      isPublishing(name) && store instanceof EsdbEventStore
+        ? startRelay({ store, checkpoint: store.checkpoints(`relay:${name}`), context: name, publisher: kafkaBus, logger })
+        : undefined;
+  } else if (config.BUS === 'kafka' && config.KAFKA_BROKERS) {
     // Loaded only for Kafka: the embedded default never loads kafkajs.
     const { openKafkaBus, startRelayThread } = await import('@asn/bus-kafka');
     const kafka = { brokers: config.KAFKA_BROKERS, clientId: name, topicPrefix: config.KAFKA_TOPIC_PREFIX };
@@ -126,14 +146,36 @@ const open = async <Config extends ServiceConfig>(
         });
   } else {
     // On the local bus the store file is the bus: a commit is the publication, consumers read the global log.
-    bus = openLocalBus({ store, path: storePath });
+    // config.ts refuses EVENT_STORE=esdb with BUS=local, so here the store is the SQLite one.
+    if (!sqlite) throw new Error('the local bus needs EVENT_STORE=sqlite');
+    bus = openLocalBus({ store: sqlite, path: storePath });
   }
   const offsetMs = config.CLOCK_START === undefined ? 0 : Date.parse(config.CLOCK_START) - Date.now();
   if (offsetMs !== 0)
     logger.warn({ clockStart: config.CLOCK_START }, 'the service clock starts at CLOCK_START, not now');
   const now = offsetMs === 0 ? () => new Date() : () => new Date(Date.now() + offsetMs);
-  return { name, config, logger, dataDir, storePath, store, idempotency, auth, masterKey, bus, relay, now };
+  return { name, config, logger, dataDir, storePath, store, engine: config.EVENT_STORE, idempotency, auth, masterKey, bus, relay, now };
 };
+
+/** EventStoreDB, loaded only when configured: the embedded default never loads the gRPC client. */
+const openEsdb = async (config: ServiceConfig): Promise<EventStore> => {
+  if (!config.ESDB_CONNECTION_STRING) throw new ConfigError([{ key: 'ESDB_CONNECTION_STRING', message: 'required when EVENT_STORE=esdb' }]);
+  const { connectEsdb, openEsdbEventStore } = await import('@asn/event-store-esdb');
+  return openEsdbEventStore({ client: connectEsdb(config.ESDB_CONNECTION_STRING) });
+};
+
+/**
+ * The SQLite store of a runtime, for what reads the file itself (digests, read-model rebuild, verify); throws
+ * a clear error naming the feature when the deployment runs on EventStoreDB, so that it fails at start.
+ */
+export const sqliteOnly = (runtime: Pick<ServiceRuntime, 'store' | 'engine'>, feature: string): SqliteEventStore => {
+  if (runtime.engine !== 'sqlite' || !isSqlite(runtime.store)) {
+    throw new Error(`${feature} reads the SQLite store file and is not available with EVENT_STORE=${runtime.engine} (ADR 0009)`);
+  }
+  return runtime.store;
+};
+
+const isSqlite = (store: EventStore): store is SqliteEventStore => 'storedEvents' in store && 'integrityCheck' in store;
 
 /**
  * Runs a service process: parses its settings (exit 78 on a bad one), creates DATA_DIR (0700), opens the
