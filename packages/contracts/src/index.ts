@@ -78,6 +78,7 @@ export type { TrainingEventData } from './training/events';
 export { FeedbackEvents, feedbackEventRegistry, RoutingReason, TicketDeadline, TicketKind, TicketNumber } from './feedback/events';
 export type { FeedbackEventData } from './feedback/events';
 export { DEFAULT_FEEDBACK_RULES, FeedbackRules } from './feedback/rules';
+export { DEFAULT_TRAINING_RULES, TrainingRules, type Entitlement } from './training/rules';
 export { dueAfter, resolutionRule, workingCalendar } from './feedback/deadlines';
 export type { WorkingCalendar } from './feedback/deadlines';
 export { generateAsyncApi } from './asyncapi';

@@ -1,5 +1,5 @@
 import type { Bus } from '@asn/bus';
-import { DEFAULT_FEEDBACK_RULES, workingCalendar, type FeedbackRules } from '@asn/contracts';
+import { DEFAULT_FEEDBACK_RULES, workingCalendar, type FeedbackRules, type TrainingRules } from '@asn/contracts';
 import { StoreDoesNotVerifyError } from '@asn/event-store';
 import type { DigestKey } from '@asn/event-store-sqlite';
 import type { AuditLog } from '@asn/privacy';
@@ -26,10 +26,12 @@ export interface ReportingDeps extends ServiceDeps {
   readonly readModelPath: string;
   /** DATA_DIR/reporting.audit.db: who read or exported what. */
   readonly audit: AuditLog;
-  /** The event store file the digests are made of, and where they are kept. */
-  readonly digests: { storePath: string; key: DigestKey; dir: string; intervalMs: number };
+  /** The event store file the digests are made of, and where they are kept; absent on an engine other than SQLite (no digest routes). */
+  readonly digests?: { storePath: string; key: DigestKey; dir: string; intervalMs: number };
   /** The SP4N deadlines and working calendar of the feedback service (FEEDBACK_RULES_FILE; default the shipped ones). */
   readonly feedbackRules?: FeedbackRules;
+  /** The JP entitlements of the training service (TRAINING_RULES_FILE; default the shipped ones). */
+  readonly trainingRules?: TrainingRules;
   /** Requests for the public figures per client address and window (default 60 a minute). */
   readonly publicRateLimit?: { limit: number; windowSeconds: number };
 }
@@ -45,7 +47,8 @@ export interface ReportingApp {
   careers: Careers;
   /** The read models, live: rebuilds and comparisons. */
   live: LiveReadModels;
-  digests: Digests;
+  /** Undefined on an engine other than SQLite. */
+  digests: Digests | undefined;
   caughtUp: Promise<void>;
   /** Stops the digests, the consumer and closes the read model (the store, bus and other adapters belong to the caller). */
   stop(): Promise<void>;
@@ -58,18 +61,18 @@ const delegate = <T extends object>(target: () => T): T =>
 export const createApp = async (deps: ReportingDeps): Promise<ReportingApp> => {
   const now = deps.now ?? (() => new Date());
   const feedbackRules = deps.feedbackRules ?? DEFAULT_FEEDBACK_RULES;
-  const live = await openLiveReadModels({ path: deps.readModelPath, store: deps.store, bus: deps.bus, logger: deps.logger, now, readModelOptions: { feedbackRules } });
+  const live = await openLiveReadModels({ path: deps.readModelPath, store: deps.store, bus: deps.bus, logger: deps.logger, now, readModelOptions: { feedbackRules, ...(deps.trainingRules ? { trainingRules: deps.trainingRules } : {}) } });
   const complaintFigures = (asOf: string) => {
     const models = live.current();
     return complaintTimeliness(asOf, models.complaints.tickets(workingCalendar(feedbackRules).endOf(asOf)), (id) => models.orgChart.unit(id)?.name, feedbackRules.utcOffsetMinutes);
   };
   // The routes read whichever read models are live (another database after a rebuild).
   const careers = delegate(() => live.current().careers);
-  const digests = startDigests({ ...deps.digests, logger: deps.logger, now });
+  const digests = deps.digests ? startDigests({ ...deps.digests, logger: deps.logger, now }) : undefined;
   const today = () => now().toISOString().slice(0, 10);
   const app = serviceApp(deps, {
     service: SERVICE,
-    routes: [...careerRoutes({ careers, audit: deps.audit, today }), ...movementRoutes({ careers, audit: deps.audit, today }), ...publicFigureRoutes({ careers, today, complaints: complaintFigures, rateLimit: deps.publicRateLimit ?? { limit: 60, windowSeconds: 60 } }), ...digestRoutes({ digests, audit: deps.audit }), ...rebuildRoutes({ live, audit: deps.audit }), ...appraisalRoutes({ readModels: () => live.current(), audit: deps.audit }), ...jpRoutes({ readModels: () => live.current(), audit: deps.audit, today }), ...complaintRoutes({ readModels: () => live.current(), audit: deps.audit, now }), ...personalDataAccessRoutes(deps.audit)],
+    routes: [...careerRoutes({ careers, audit: deps.audit, today }), ...movementRoutes({ careers, audit: deps.audit, today }), ...publicFigureRoutes({ careers, today, complaints: complaintFigures, rateLimit: deps.publicRateLimit ?? { limit: 60, windowSeconds: 60 } }), ...(digests ? digestRoutes({ digests, audit: deps.audit }) : []), ...rebuildRoutes({ live, audit: deps.audit }), ...appraisalRoutes({ readModels: () => live.current(), audit: deps.audit }), ...jpRoutes({ readModels: () => live.current(), audit: deps.audit, today }), ...complaintRoutes({ readModels: () => live.current(), audit: deps.audit, now }), ...personalDataAccessRoutes(deps.audit)],
     readiness: [consumerReadiness('consumers', live.caughtUp)],
     errorMapper: (error) => (error instanceof StoreDoesNotVerifyError ? new HttpProblem(409, 'store-does-not-verify', 'The event store does not verify', error.message) : undefined),
   });
@@ -80,7 +83,7 @@ export const createApp = async (deps: ReportingDeps): Promise<ReportingApp> => {
     digests,
     caughtUp: live.caughtUp,
     stop: async () => {
-      await digests.stop();
+      await digests?.stop();
       await live.stop();
     },
   };

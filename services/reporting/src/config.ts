@@ -14,6 +14,8 @@ export const ReportingConfig = serviceConfig(
     DIGEST_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(1_440),
     /** The feedback service's rules file when it runs with one (RULES_FILE there): the same deadlines and holidays for the complaint reports. */
     FEEDBACK_RULES_FILE: z.string().min(1).optional(),
+    /** The training service's rules file when it runs with one (RULES_FILE there): the same JP entitlements for the JP compliance report. */
+    TRAINING_RULES_FILE: z.string().min(1).optional(),
     /** Requests for the public figures per client address per window; further ones get 429. */
     PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(60),
     PUBLIC_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),

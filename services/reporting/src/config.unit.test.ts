@@ -32,9 +32,11 @@ describe('the reporting settings', () => {
     expect(loadConfig({ DIGEST_INTERVAL_MINUTES: '10080' }).DIGEST_INTERVAL_MINUTES).toBe(10_080);
   });
 
-  it("takes the feedback service's rules file, none by default", () => {
+  it("takes the feedback and training services' rules files, none by default", () => {
     expect(loadConfig({}).FEEDBACK_RULES_FILE).toBeUndefined();
     expect(loadConfig({ FEEDBACK_RULES_FILE: '/etc/asn/feedback-rules.json' }).FEEDBACK_RULES_FILE).toBe('/etc/asn/feedback-rules.json');
+    expect(loadConfig({}).TRAINING_RULES_FILE).toBeUndefined();
+    expect(loadConfig({ TRAINING_RULES_FILE: '/etc/asn/training-rules.json' }).TRAINING_RULES_FILE).toBe('/etc/asn/training-rules.json');
   });
 
   it.each(['-1', '1.5', 'daily', '10081'])('refuses DIGEST_INTERVAL_MINUTES=%s, naming the key', (value) => {

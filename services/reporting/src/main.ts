@@ -12,15 +12,17 @@ const main = async (): Promise<void> => {
   const { loadConfig } = await import('./config');
   const { createApp } = await import('./app');
   const { rulesLoader } = await import('@asn/runtime');
-  const { FeedbackRules } = await import('@asn/contracts');
+  const { FeedbackRules, TrainingRules } = await import('@asn/contracts');
   await runService({
     context: 'reporting',
     loadConfig,
     stopTelemetry,
-    start: async ({ config, dataDir, storePath, store, logger, auth, idempotency, bus, now }) => {
+    start: async ({ config, dataDir, storePath, store, engine, logger, auth, idempotency, bus, now }) => {
       const audit = privacy.openSqliteAuditLog({ path: path.join(dataDir, 'reporting.audit.db') });
-      const key = loadOrCreateDigestKey(config.DIGEST_KEY_FILE ?? path.join(dataDir, 'digest-signing.key'));
-      if (key.created) logger.warn({ publicKey: key.publicKeyPath }, 'created the digest signing key: give auditors its public half');
+      // Signed digests read the SQLite file's stream heads; on EventStoreDB they are off (ADR 0009), the rest runs.
+      const key = engine === 'sqlite' ? loadOrCreateDigestKey(config.DIGEST_KEY_FILE ?? path.join(dataDir, 'digest-signing.key')) : undefined;
+      if (key?.created) logger.warn({ publicKey: key.publicKeyPath }, 'created the digest signing key: give auditors its public half');
+      if (!key) logger.warn({ engine }, 'signed digests read the SQLite store file: they are off with this engine');
       const reporting = await createApp({
         store,
         bus,
@@ -29,7 +31,8 @@ const main = async (): Promise<void> => {
         idempotency,
         audit,
         readModelPath: path.join(dataDir, 'reporting.readmodel.db'),
-        digests: { storePath, key, dir: path.join(dataDir, 'digests'), intervalMs: config.DIGEST_INTERVAL_MINUTES * 60_000 },
+        ...(key ? { digests: { storePath, key, dir: path.join(dataDir, 'digests'), intervalMs: config.DIGEST_INTERVAL_MINUTES * 60_000 } } : {}),
+        ...(config.TRAINING_RULES_FILE ? { trainingRules: rulesLoader(TrainingRules, 'training').loadRulesFile(config.TRAINING_RULES_FILE) } : {}),
         ...(config.FEEDBACK_RULES_FILE ? { feedbackRules: rulesLoader(FeedbackRules, 'feedback').loadRulesFile(config.FEEDBACK_RULES_FILE) } : {}),
         publicRateLimit: { limit: config.PUBLIC_RATE_LIMIT, windowSeconds: config.PUBLIC_RATE_WINDOW_SECONDS },
         trustProxyHops: config.TRUST_PROXY_HOPS,

@@ -1,5 +1,5 @@
 import type { DecodedEvent } from '@asn/bus';
-import { evaluationEventRegistry, feedbackEventRegistry, Topics, trainingEventRegistry, type FeedbackRules, type Topic } from '@asn/contracts';
+import { evaluationEventRegistry, feedbackEventRegistry, Topics, trainingEventRegistry, type FeedbackRules, type Topic, type TrainingRules } from '@asn/contracts';
 import { openOrgChart, personnelTopicRegistry, type OrgChart } from '@asn/org-chart';
 import { combineRegistries } from '@asn/runtime';
 import type { Database } from 'better-sqlite3';
@@ -43,6 +43,8 @@ export interface ReadModels {
 export interface ReadModelOptions {
   /** The SP4N deadlines and working calendar the feedback service runs with (default: the shipped ones). */
   feedbackRules?: FeedbackRules;
+  /** The JP entitlements the training service runs with (default: the shipped ones). */
+  trainingRules?: TrainingRules;
 }
 
 export const openReadModels = (db: Database, options: ReadModelOptions = {}): ReadModels => {
@@ -50,7 +52,8 @@ export const openReadModels = (db: Database, options: ReadModelOptions = {}): Re
   const orgChart = openOrgChart(db, { refold: 'lazy' });
   const careers = openCareers(db, orgChart);
   const appraisals = openAppraisals(db);
-  const jp = openJpCompliance(db, orgChart);
+  const trainingRules = options.trainingRules;
+  const jp = trainingRules ? openJpCompliance(db, orgChart, () => trainingRules) : openJpCompliance(db, orgChart);
   const feedbackRules = options.feedbackRules;
   const complaints = feedbackRules ? openComplaints(db, () => feedbackRules) : openComplaints(db);
   const parts: ReadModelPart[] = [

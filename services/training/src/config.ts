@@ -8,7 +8,7 @@ import { z } from 'zod';
 export const TrainingConfig = serviceConfig(
   { port: 3003, audience: 'training' },
   {
-    /** A JSON rule set (yearly JP entitlement per employee type) replacing the shipped one (src/rules/training-rules.json). */
+    /** A JSON rule set (yearly JP entitlement per employee type) replacing the shipped one (packages/contracts/src/training/training-rules.json). */
     RULES_FILE: z.string().min(1).optional(),
   },
 );

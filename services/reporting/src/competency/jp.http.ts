@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { actorOf, Id, READERS } from '../careers/careers.http';
 import { CSV_TYPE, JSON_LINES_TYPE, toCsv, toJsonLines } from '../careers/export';
 import type { ReadModels } from '../readModels';
-import { JP_ENTITLEMENT, type UnitJp } from './jp';
+import type { UnitJp } from './jp';
 
 export interface JpRouteDeps {
   /** The live read models, read at each request (another object after a rebuild). */
@@ -56,7 +56,9 @@ export const jpRoutes = (deps: JpRouteDeps): Route[] => [
       const filename = `jp-compliance-${q.year}`;
       if (q.format === 'csv') return { status: 200, body: toCsv(CSV_COLUMNS, rows), headers: { 'Content-Type': CSV_TYPE, 'Content-Disposition': `attachment; filename="${filename}.csv"` } };
       if (q.format === 'jsonl') return { status: 200, body: toJsonLines(rows), headers: { 'Content-Type': JSON_LINES_TYPE, 'Content-Disposition': `attachment; filename="${filename}.jsonl"` } };
-      return { status: 200, body: { year: q.year, asOf, entitlement: JP_ENTITLEMENT, items: rows } };
+      const rules = jp.rules();
+      const entitlement = Object.fromEntries(Object.entries(rules.entitlements).map(([type, e]) => [type, e.jp]));
+      return { status: 200, body: { year: q.year, asOf, rulesVersion: rules.version, entitlement, items: rows } };
     },
   }),
 ];

@@ -55,6 +55,7 @@ describe('JP compliance for a year', () => {
     expect(res.body).toEqual({
       year: 2025,
       asOf: '2025-12-31',
+      rulesVersion: '2026.1',
       entitlement: { PNS: 20, CPNS: 20, PPPK: 24 },
       items: [
         { unitId: U1, unitName: 'Dinas Pendidikan', employees: 2, met: 1, totalJp: 28, shortfall: 12 },

@@ -1,5 +1,5 @@
 import type { DecodedEvent } from '@asn/bus';
-import { parseStreamId, type EmployeeType, type TrainingEventData } from '@asn/contracts';
+import { DEFAULT_TRAINING_RULES, parseStreamId, type EmployeeType, type TrainingEventData, type TrainingRules } from '@asn/contracts';
 import type { OrgChart, OrgEmployee } from '@asn/org-chart';
 import type { Database } from 'better-sqlite3';
 
@@ -24,13 +24,6 @@ CREATE INDEX IF NOT EXISTS jp_completions_by_date ON jp_completions (completed_o
 `;
 
 export const JP_TABLES = ['jp_completions'] as const;
-
-/**
- * The yearly entitlement by employee type, as in the training service's rules (training-rules.json: PP 11/2017
- * art. 203 for PNS and CPNS, PP 49/2018 for PPPK). Counted here per calendar year for everyone: the report is
- * per year, while the training service counts a PPPK's 24 JP per contract year for the employee's own tally.
- */
-export const JP_ENTITLEMENT: Readonly<Record<EmployeeType, number>> = { PNS: 20, CPNS: 20, PPPK: 24 };
 
 export interface EmployeeJp {
   employeeId: string;
@@ -63,9 +56,11 @@ export interface JpCompliance {
   employees(year: number, asOf: string): EmployeeJp[];
   /** Per unit of the employees in service on `asOf`, by unit id. */
   units(year: number, asOf: string): UnitJp[];
+  /** The rules counted against: JP per year by employee type. Counted here per calendar year for everyone (the report is per year), while the training service counts a PPPK's JP per contract year for the employee's own tally. */
+  rules(): TrainingRules;
 }
 
-export const openJpCompliance = (db: Database, orgChart: Pick<OrgChart, 'employees' | 'unit'>): JpCompliance => {
+export const openJpCompliance = (db: Database, orgChart: Pick<OrgChart, 'employees' | 'unit'>, rules: () => TrainingRules = () => DEFAULT_TRAINING_RULES): JpCompliance => {
   db.exec(SCHEMA);
   // A completion recorded again for the same enrolment (a corrected record) replaces the first.
   const completed = db.prepare(
@@ -85,7 +80,7 @@ export const openJpCompliance = (db: Database, orgChart: Pick<OrgChart, 'employe
       .filter((e: OrgEmployee) => e.status === 'active')
       .map((e): EmployeeJp => {
         const jp = done.get(e.employeeId) ?? 0;
-        const entitlement = JP_ENTITLEMENT[e.employeeType];
+        const entitlement = rules().entitlements[e.employeeType].jp;
         return { employeeId: e.employeeId, unitId: e.unitId, employeeType: e.employeeType, jp, entitlement, met: jp >= entitlement, shortfall: Math.max(0, entitlement - jp) };
       })
       .sort((a, b) => (a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : a.employeeId < b.employeeId ? -1 : 1));
@@ -101,6 +96,7 @@ export const openJpCompliance = (db: Database, orgChart: Pick<OrgChart, 'employe
     },
     jpByEmployee,
     employees,
+    rules,
     units: (year, asOf) => {
       const byUnit = new Map<string, UnitJp>();
       for (const e of employees(year, asOf)) {

@@ -1,3 +1,4 @@
+import { DEFAULT_TRAINING_RULES } from '@asn/contracts';
 import { randomUUID } from 'node:crypto';
 import type { DecodedEvent } from '@asn/bus';
 import { cloudEventType, trainingEventRegistry } from '@asn/contracts';
@@ -109,5 +110,18 @@ describe('a completion delivered again', () => {
     const first = completion(PNS_SHORT, 10, '2025-03-01');
     const { jp } = given([first, first, { ...first, id: randomUUID() }, { ...first, eventType: 'ParticipantEnrolled', data: {} }]);
     expect(jp.jpByEmployee(2025)).toEqual(new Map([[PNS_SHORT, 10]]));
+  });
+});
+
+describe('the entitlement counted against', () => {
+  it('is the training rules in force: a rules file raising the PNS entitlement to 24 JP turns a met 20 into a shortfall of 4', () => {
+    const { chart, db, when } = givenOrgChart();
+    const rules = { ...DEFAULT_TRAINING_RULES, version: 'test', entitlements: { ...DEFAULT_TRAINING_RULES.entitlements, PNS: { ...DEFAULT_TRAINING_RULES.entitlements.PNS, jp: 24 } } };
+    const jp = openJpCompliance(db, chart, () => rules);
+    for (const event of COMPLETIONS) jp.apply(event);
+    for (const event of personnel) when(event);
+    expect(jp.employees(2025, '2025-12-31').find((e) => e.employeeId === PNS_MET)).toMatchObject({ jp: 20, entitlement: 24, met: false, shortfall: 4 });
+    expect(jp.rules().version).toBe('test');
+    expect(given(COMPLETIONS).jp.rules()).toBe(DEFAULT_TRAINING_RULES);
   });
 });

@@ -164,3 +164,19 @@ describe('when the store does not verify', () => {
     expect(list.body).toEqual({ items: [] });
   });
 });
+
+describe('on an engine without the SQLite file (EventStoreDB)', () => {
+  it('serves everything else and no digest routes', async () => {
+    const other = await startReportingHarness({ withoutDigests: true });
+    try {
+      const auditor = await other.as('auditor');
+      expect(other.reporting.digests).toBeUndefined();
+      await auditor.post('/v1/digests').set('Idempotency-Key', key()).expect(404);
+      await other.api.get('/v1/digests/public-key').expect(404);
+      await auditor.get('/v1/read-models/rebuild').expect(200);
+      await other.api.get('/v1/public/figures').expect(200);
+    } finally {
+      await other.close();
+    }
+  });
+});

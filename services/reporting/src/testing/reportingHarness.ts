@@ -15,7 +15,7 @@ export interface ReportingHarness extends ServiceHarness {
   reporting: ReportingApp;
 }
 
-export const startReportingHarness = async (options: { now?: () => Date; digestIntervalMs?: number; publicRateLimit?: { limit: number; windowSeconds: number } } = {}): Promise<ReportingHarness> => {
+export const startReportingHarness = async (options: { now?: () => Date; digestIntervalMs?: number; publicRateLimit?: { limit: number; windowSeconds: number }; withoutDigests?: boolean } = {}): Promise<ReportingHarness> => {
   const runtime = await openTestRuntime('reporting');
   const { dataDir, storePath, store, bus, idempotency, logger, auth } = runtime;
   const audit = openSqliteAuditLog({ path: join(dataDir, 'reporting.audit.db') });
@@ -28,7 +28,7 @@ export const startReportingHarness = async (options: { now?: () => Date; digestI
     idempotency,
     audit,
     readModelPath: join(dataDir, 'reporting.readmodel.db'),
-    digests: { storePath, key: digestKey, dir: join(dataDir, 'digests'), intervalMs: options.digestIntervalMs ?? 0 },
+    ...(options.withoutDigests ? {} : { digests: { storePath, key: digestKey, dir: join(dataDir, 'digests'), intervalMs: options.digestIntervalMs ?? 0 } }),
     publicRateLimit: options.publicRateLimit ?? { limit: 10_000, windowSeconds: 60 },
     ...(options.now ? { now: options.now } : {}),
   });
