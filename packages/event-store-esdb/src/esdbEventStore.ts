@@ -22,6 +22,7 @@ import {
   type Subscription,
   type VerifiableEvent,
   type VerifyReport,
+  tracedAppend,
 } from '@asn/event-store';
 import type { EsdbAllSubscription, EsdbClient, EsdbEventData, EsdbRecordedEvent } from './client';
 import {
@@ -108,7 +109,12 @@ export class EsdbEventStore implements EventStore {
     this.pollMs = options.pollMs ?? 500;
   }
 
-  async appendToStream(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+  appendToStream(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    // Timed and traced by whoever listens on the append channel, as the SQLite engine's.
+    return tracedAppend(events, (traced) => this.append(stream, traced, options));
+  }
+
+  private async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     const expected = options.expectedRevision ?? 'any';
     assertAppendable(stream, events, expected);
     const rows = events.map((event) => ({

@@ -1,4 +1,3 @@
-import { tracingChannel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
 import Database, { type Database as Db, type Statement } from 'better-sqlite3';
 import {
@@ -9,6 +8,7 @@ import {
   GENESIS_HASH,
   revisionMatches,
   startSubscription,
+  tracedAppend,
   waitForSignal,
   WrongExpectedRevisionError,
   type AppendOptions,
@@ -62,8 +62,6 @@ interface PendingAppend {
 type Row = [number, string, number, Buffer, string, number, number, string, string];
 const COLUMNS = 'e.position, s.name, e.revision, e.id, e.type, e.schema_version, e.recorded_at, e.data, e.metadata';
 
-// The name is @asn/service-kit's APPEND_CHANNEL; the message carries the number of events, never the stream.
-const appendTracing = tracingChannel<unknown, { events: number }>('asn:event-store:append');
 
 /** Opens (and on first use creates) an event store in one SQLite file: the embedded default engine. */
 export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEventStore => new SqliteEventStore(options);
@@ -135,8 +133,7 @@ export class SqliteEventStore implements EventStore {
 
   appendToStream(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     // Timed (and traced) by whoever listens, e.g. @asn/service-kit's telemetry; free while no one does.
-    if (!appendTracing.hasSubscribers) return this.append(stream, events, options);
-    return appendTracing.tracePromise(() => this.append(stream, events, options), { events: events.length });
+    return tracedAppend(events, (traced) => this.append(stream, traced, options));
   }
 
   private async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {

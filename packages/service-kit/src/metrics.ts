@@ -10,15 +10,13 @@ import {
 } from '@opentelemetry/api';
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import express, { type Express, type RequestHandler } from 'express';
+import { APPEND_CHANNEL, type AppendMessage } from '@asn/event-store';
 
 const SCOPE = '@asn/service-kit';
 
-/**
- * The diagnostics channel the SQLite event store traces its appends on (`tracePromise`, message
- * `{ events }`): the store stays free of telemetry dependencies, and costs nothing while no one listens.
- * The name is repeated in packages/event-store-sqlite/src/sqliteEventStore.ts.
- */
-export const APPEND_CHANNEL = 'asn:event-store:append';
+// The event stores announce their appends on @asn/event-store's APPEND_CHANNEL (`tracedAppend`): they stay free
+// of telemetry dependencies, and it costs nothing while no one listens.
+export { APPEND_CHANNEL };
 
 // Seconds: from a cached read (a millisecond) to a slow group commit under load.
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -85,9 +83,6 @@ export const withMetrics = (app: Express): Express => {
   return outer;
 };
 
-interface AppendMessage {
-  readonly events: number;
-}
 
 /**
  * Listens to the event store's appends (see {@link APPEND_CHANNEL}): an `append` span under the caller's
@@ -104,11 +99,12 @@ export const instrumentEventStore = (): (() => void) => {
   const inFlight = new WeakMap<AppendMessage, { span: Span; started: number; failed: boolean }>();
   const subscribers = {
     start: (message: AppendMessage) => {
-      inFlight.set(message, {
-        span: tracer.startSpan('append', { attributes: { 'asn.event_store.events': message.events } }),
-        started: performance.now(),
-        failed: false,
-      });
+      const span = tracer.startSpan('append', { attributes: { 'asn.event_store.events': message.events } });
+      inFlight.set(message, { span, started: performance.now(), failed: false });
+      // The events the caller left without a trace context are stamped with this span's (tracedAppend).
+      const carrier: { traceparent?: string } = {};
+      propagation.inject(trace.setSpan(context.active(), span), carrier);
+      if (carrier.traceparent !== undefined) message.traceparent = carrier.traceparent;
     },
     end: () => undefined,
     asyncStart: () => undefined,

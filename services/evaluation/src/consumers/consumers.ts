@@ -2,7 +2,7 @@ import { decodeWith, openSqliteInbox, type Bus, type Consumer } from '@asn/bus';
 import { feedbackEventRegistry, FeedbackCategory, parseStreamId, Topics } from '@asn/contracts';
 import { derivedId } from '@asn/event-store';
 import { personnelTopicRegistry, type OrgChart } from '@asn/org-chart';
-import type { Logger } from '@asn/service-kit';
+import { inSpan, type Logger } from '@asn/service-kit';
 import type { Database } from 'better-sqlite3';
 import { handleAppraisalCommand, type AppraisalHandlerDeps } from '../appraisals/appraisal.handlers';
 import type { AppraisalIndex } from '../appraisals/appraisals.projection';
@@ -136,10 +136,13 @@ export const startConsumers = async (deps: ConsumerDeps): Promise<EvaluationCons
     group: 'evaluation.personnel',
     topics: [Topics.personnel],
     handle: decodeWith(personnelTopicRegistry, async (event) => {
-      personnelInbox.apply(event, () => {
-        const change = orgChart.apply(event);
-        if (change?.kind === 'employee-left') addPending.run(event.id, change.employeeId, change.tmt);
-      });
+      // A span under the delivery's, as project() makes for the other read models (docs/observability.md).
+      inSpan('apply evaluation.personnel', { 'messaging.consumer.group.name': 'evaluation.personnel', 'asn.event.type': event.type }, () =>
+        personnelInbox.apply(event, () => {
+          const change = orgChart.apply(event);
+          if (change?.kind === 'employee-left') addPending.run(event.id, change.employeeId, change.tmt);
+        }),
+      );
       await drainClosings();
     }),
   });
