@@ -9,10 +9,10 @@ import { connectEsdb } from './client';
 import { openEsdbEventStore } from './esdbEventStore';
 
 describeWithInfra('esdb', (getInfra) => {
-  const open = () => openEsdbEventStore({ client: connectEsdb(getInfra().connectionString), pollMs: 50 });
+  // Each case gets a ledger of its own on the one server (a namespace: its streams are `<namespace>.<stream>`
+  // there), so that the suite's "empty store" and global-log cases hold as on a fresh SQLite file.
+  const open = () => openEsdbEventStore({ client: connectEsdb(getInfra().connectionString), pollMs: 50, namespace: `t${randomUUID().replaceAll('-', '').slice(0, 20)}` });
 
-  // Every test works on fresh random streams, and the suite's global-log cases compare only what they wrote
-  // within one shared server: ESDB has no "empty store" per test, so headPosition is relative, never 0.
   describeEventStoreConformance('EventStoreDB', async () => ({ store: open() }), {
     gapFreePositions: false,
     longStreamEvents: 4_000,

@@ -12,6 +12,7 @@ import {
   readStartFor,
   retryTransient,
   streamFilterFor,
+  streamNames,
   toConcurrencyError,
   toPortPosition,
 } from './mapping';
@@ -51,6 +52,32 @@ describe('category filters', () => {
     expect(isLedgerStream('employeeship-1', ['employee'])).toBe(false);
     expect(isLedgerStream('employee-1', ['employee'])).toBe(true);
     expect(isLedgerStream('feedback-1', ['employee'])).toBe(false);
+  });
+});
+
+describe('a namespace', () => {
+  const names = streamNames('tenant1');
+
+  it('puts every stream of the ledger, bookkeeping included, under <namespace>. on the server, and back', () => {
+    expect(names.toEsdb('employee-0192')).toBe('tenant1.employee-0192');
+    expect(names.toEsdb('_asn_id-0192')).toBe('tenant1._asn_id-0192');
+    expect(names.fromEsdb('tenant1.employee-0192')).toBe('employee-0192');
+    expect(streamNames().toEsdb('employee-0192')).toBe('employee-0192');
+  });
+
+  it("filters to the namespace's ledger streams: not another namespace's, not the plain ones, not bookkeeping", () => {
+    expect(names.filter(['employee'])).toEqual({ prefixes: ['tenant1.employee-'] });
+    expect(names.filter(undefined)).toEqual({ regex: '^tenant1\\.[a-z][a-z0-9_]*-' });
+    expect(names.isLedger('tenant1.employee-1')).toBe(true);
+    expect(names.isLedger('tenant1.employee-1', ['feedback'])).toBe(false);
+    expect(names.isLedger('tenant2.employee-1')).toBe(false);
+    expect(names.isLedger('employee-1')).toBe(false);
+    expect(names.isLedger('tenant1._asn_id-1')).toBe(false);
+    expect(isLedgerStream('tenant1.employee-1')).toBe(false);
+  });
+
+  it('is lowercase letters and digits only, so that it cannot be read as a category', () => {
+    for (const bad of ['', 'Tenant', 'a-b', 'a.b', '1abc', 'x'.repeat(41)]) expect(() => streamNames(bad)).toThrow(RangeError);
   });
 });
 

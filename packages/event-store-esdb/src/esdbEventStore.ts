@@ -28,16 +28,16 @@ import type { EsdbAllSubscription, EsdbClient, EsdbEventData, EsdbRecordedEvent 
 import {
   backoffMs,
   esdbExpectedRevision,
-  isLedgerStream,
   isStreamNotFound,
   isWrongExpectedVersion,
   readStartFor,
   retryTransient,
   sleep,
-  streamFilterFor,
+  streamNames,
   toConcurrencyError,
   toPortPosition,
   type BackoffOptions,
+  type StreamNames,
 } from './mapping';
 
 export interface EsdbEventStoreOptions {
@@ -50,6 +50,11 @@ export interface EsdbEventStoreOptions {
   backoff?: BackoffOptions;
   /** Told about each retry after a transient error (for logs). */
   onRetry?: (error: unknown, delayMs: number) => void;
+  /**
+   * This ledger's namespace on a shared server (lowercase letters and digits): its streams are
+   * `<namespace>.<stream>` there, and it sees no other's. None by default: the streams keep their names.
+   */
+  namespace?: string;
 }
 
 /** What this engine keeps in an ESDB event's metadata beside the caller's metadata text. */
@@ -102,9 +107,11 @@ export class EsdbEventStore implements EventStore {
   private readonly claimLeaseMs: number;
   private readonly pollMs: number;
   private readonly closing = new AbortController();
+  private readonly names: StreamNames;
 
   constructor(private readonly options: EsdbEventStoreOptions) {
     this.client = options.client;
+    this.names = streamNames(options.namespace);
     this.claimLeaseMs = options.claimLeaseMs ?? 60_000;
     this.pollMs = options.pollMs ?? 500;
   }
@@ -158,7 +165,7 @@ export class EsdbEventStore implements EventStore {
         return { id: row.id, type: row.type, data: encoder.encode(row.data), metadata: bytes(envelope) };
       });
       try {
-        const result = await this.client.appendToStream(stream, data, esdbExpectedRevision(current.revision));
+        const result = await this.client.appendToStream(this.names.toEsdb(stream), data, esdbExpectedRevision(current.revision));
         return { nextExpectedRevision: Number(result.nextExpectedRevision), position: toPortPosition(result.position) };
       } catch (error) {
         if (!isWrongExpectedVersion(error)) throw error; // ambiguous: the claims stay, a retry finds out
@@ -189,7 +196,7 @@ export class EsdbEventStore implements EventStore {
     maxCount: number,
   ): AsyncIterable<EsdbRecordedEvent> {
     try {
-      for await (const resolved of this.client.readStream(stream, { direction, fromRevision: from, maxCount })) {
+      for await (const resolved of this.client.readStream(this.names.toEsdb(stream), { direction, fromRevision: from, maxCount })) {
         if (resolved.event) yield resolved.event;
       }
     } catch (error) {
@@ -216,7 +223,7 @@ export class EsdbEventStore implements EventStore {
     const claimStream = `${CLAIM_PREFIX}${id}`;
     const write = async (revision: bigint | 'no_stream'): Promise<ClaimOutcome | undefined> => {
       try {
-        const result = await this.client.appendToStream(claimStream, [{ id: crypto.randomUUID(), type: 'IdClaimed', data: bytes(claim), metadata: bytes({}) }], revision);
+        const result = await this.client.appendToStream(this.names.toEsdb(claimStream), [{ id: crypto.randomUUID(), type: 'IdClaimed', data: bytes(claim), metadata: bytes({}) }], revision);
         return { kind: 'fresh', id, revision: result.nextExpectedRevision };
       } catch (error) {
         if (isWrongExpectedVersion(error)) return undefined;
@@ -243,7 +250,7 @@ export class EsdbEventStore implements EventStore {
       claims.map(async ({ id, revision }) => {
         try {
           await this.client.appendToStream(
-            `${CLAIM_PREFIX}${id}`,
+            this.names.toEsdb(`${CLAIM_PREFIX}${id}`),
             [{ id: crypto.randomUUID(), type: 'IdReleased', data: bytes({ released: true, stream: '', ids: [], after: -1, at: 0 }), metadata: bytes({}) }],
             revision,
           );
@@ -274,7 +281,7 @@ export class EsdbEventStore implements EventStore {
     const from = options.fromRevision === undefined ? (direction === 'forwards' ? 'start' : 'end') : BigInt(options.fromRevision);
     if ((options.maxCount ?? 1) <= 0) return;
     for await (const event of this.readRaw(stream, direction, from, options.maxCount ?? Number.MAX_SAFE_INTEGER)) {
-      yield toRecorded(event);
+      yield toRecorded(event, this.names);
     }
   }
 
@@ -303,7 +310,7 @@ export class EsdbEventStore implements EventStore {
     return new Promise<RecordedEvent[]>((resolve, reject) => {
       const page: RecordedEvent[] = [];
       let finished = false;
-      const subscription = this.client.subscribeToAll(readStartFor(after), streamFilterFor(categories));
+      const subscription = this.client.subscribeToAll(readStartFor(after), this.names.filter(categories));
       const finish = (error?: Error): void => {
         if (finished) return;
         finished = true;
@@ -312,9 +319,9 @@ export class EsdbEventStore implements EventStore {
         else resolve(page);
       };
       subscription.on('data', ({ event }) => {
-        if (finished || !event || !isLedgerStream(event.streamId, categories)) return;
+        if (finished || !event || !this.names.isLedger(event.streamId, categories)) return;
         try {
-          const recorded = toRecorded(event);
+          const recorded = toRecorded(event, this.names);
           if (recorded.position <= after) return;
           page.push(recorded);
           if (page.length >= limit) finish();
@@ -330,7 +337,7 @@ export class EsdbEventStore implements EventStore {
   }
 
   subscribe(options: SubscribeOptions): Subscription {
-    const wake = new WakeUp(this.client, options.categories, this.options.backoff ?? {}, this.pollMs);
+    const wake = new WakeUp(this.client, this.names.filter(options.categories), this.options.backoff ?? {}, this.pollMs);
     const stopping = new AbortController();
     const inner = startSubscription(
       {
@@ -364,10 +371,10 @@ export class EsdbEventStore implements EventStore {
       },
       save: async (position) => {
         if (!capped) {
-          await this.client.setMaxCount(stream, 10);
+          await this.client.setMaxCount(this.names.toEsdb(stream), 10);
           capped = true;
         }
-        await this.client.appendToStream(stream, [{ id: crypto.randomUUID(), type: 'CheckpointSaved', data: bytes({ position }), metadata: bytes({}) }], 'any');
+        await this.client.appendToStream(this.names.toEsdb(stream), [{ id: crypto.randomUUID(), type: 'CheckpointSaved', data: bytes({ position }), metadata: bytes({}) }], 'any');
       },
     };
   }
@@ -380,7 +387,7 @@ export class EsdbEventStore implements EventStore {
       for await (const { event } of this.client.readAllBackwards(100, from)) {
         if (!event) continue;
         seen++;
-        if (isLedgerStream(event.streamId)) return toPortPosition(event.position);
+        if (this.names.isLedger(event.streamId)) return toPortPosition(event.position);
         if (event.position) from = event.position;
       }
       if (seen < 100) return 0;
@@ -404,7 +411,7 @@ export class EsdbEventStore implements EventStore {
     const recorded = await new Promise<EsdbRecordedEvent[]>((resolve, reject) => {
       const out: EsdbRecordedEvent[] = [];
       let finished = false;
-      const subscription = this.client.subscribeToAll(readStartFor(after), streamFilterFor(undefined));
+      const subscription = this.client.subscribeToAll(readStartFor(after), this.names.filter(undefined));
       const finish = (error?: Error): void => {
         if (finished) return;
         finished = true;
@@ -413,7 +420,7 @@ export class EsdbEventStore implements EventStore {
         else resolve(out);
       };
       subscription.on('data', ({ event }) => {
-        if (finished || !event || !isLedgerStream(event.streamId) || toPortPosition(event.position) <= after) return;
+        if (finished || !event || !this.names.isLedger(event.streamId) || toPortPosition(event.position) <= after) return;
         out.push(event);
         if (out.length >= 512) finish();
       });
@@ -425,7 +432,7 @@ export class EsdbEventStore implements EventStore {
       const envelope = envelopeOf(event);
       events.push({
         position: toPortPosition(event.position),
-        stream: event.streamId,
+        stream: this.names.fromEsdb(event.streamId),
         revision: Number(event.revision),
         id: event.id.toLowerCase(),
         type: event.type,
@@ -483,7 +490,7 @@ class WakeUp {
 
   constructor(
     private readonly client: EsdbClient,
-    private readonly categories: readonly string[] | undefined,
+    private readonly filter: ReturnType<StreamNames['filter']>,
     private readonly backoff: BackoffOptions,
     private readonly pollMs: number,
   ) {}
@@ -502,7 +509,7 @@ class WakeUp {
   }
 
   private open(): void {
-    const subscription = this.client.subscribeToAll('end', streamFilterFor(this.categories));
+    const subscription = this.client.subscribeToAll('end', this.filter);
     this.subscription = subscription;
     let dropped = false;
     const drop = (): void => {
@@ -544,13 +551,13 @@ const envelopeOf = (event: EsdbRecordedEvent): Envelope => {
   return envelope as Envelope;
 };
 
-const toRecorded = (event: EsdbRecordedEvent): RecordedEvent => {
+const toRecorded = (event: EsdbRecordedEvent, names: StreamNames): RecordedEvent => {
   const envelope = envelopeOf(event);
   return {
     id: event.id.toLowerCase(),
     type: event.type,
     schemaVersion: envelope.v,
-    stream: event.streamId,
+    stream: names.fromEsdb(event.streamId),
     revision: Number(event.revision),
     position: toPortPosition(event.position),
     recordedAt: new Date(envelope.t),

@@ -30,15 +30,45 @@ export const readStartFor = (after: number | undefined): 'start' | EsdbPosition 
 /** Streams of the ledger (`<category>-<id>`): not ESDB's `$`-streams, not this engine's `_asn_` bookkeeping. */
 export const LEDGER_STREAMS = '^[a-z][a-z0-9_]*-';
 
-/** The server-side stream-name filter for a read or subscription over some categories, or over every ledger stream. */
-export const streamFilterFor = (
-  categories: readonly string[] | undefined,
-): { prefixes: string[] } | { regex: string } =>
-  categories === undefined ? { regex: LEDGER_STREAMS } : { prefixes: categories.map((category) => `${category}-`) };
+/** A namespace: lowercase letters and digits, so that `<namespace>.` can never be read as a category. */
+export const NAMESPACE = /^[a-z][a-z0-9]{0,39}$/;
 
-/** Whether a stream belongs to the ledger, and to one of the categories when given (the same rule, client side). */
-export const isLedgerStream = (stream: string, categories?: readonly string[]): boolean =>
-  new RegExp(LEDGER_STREAMS).test(stream) && (categories === undefined || categories.some((c) => stream.startsWith(`${c}-`)));
+/**
+ * How the port's stream names map to ESDB's. Without a namespace they are the same. With one, every stream of
+ * this store, bookkeeping included, is `<namespace>.<name>` on the server, and reads and subscriptions see only
+ * the namespace's: several ledgers (a test per case, tenants) share one server without seeing each other. The
+ * hash chain covers the port's names, so a ledger verifies the same under any namespace.
+ */
+export interface StreamNames {
+  /** The ESDB stream of a port stream (or of a bookkeeping stream such as `_asn_id-<id>`). */
+  toEsdb(stream: string): string;
+  /** The port stream of an ESDB stream of this ledger. */
+  fromEsdb(stream: string): string;
+  /** The server-side stream-name filter for a read or subscription over some categories, or over every ledger stream. */
+  filter(categories: readonly string[] | undefined): { prefixes: string[] } | { regex: string };
+  /** Whether an ESDB stream belongs to this ledger, and to one of the categories when given (the filter, client side). */
+  isLedger(stream: string, categories?: readonly string[]): boolean;
+}
+
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export const streamNames = (namespace?: string): StreamNames => {
+  if (namespace !== undefined && !NAMESPACE.test(namespace)) throw new RangeError('an EventStoreDB namespace is 1-40 lowercase letters and digits, starting with a letter');
+  const prefix = namespace === undefined ? '' : `${namespace}.`;
+  const ledger = new RegExp(`^${escapeRegex(prefix)}[a-z][a-z0-9_]*-`);
+  return {
+    toEsdb: (stream) => `${prefix}${stream}`,
+    fromEsdb: (stream) => (stream.startsWith(prefix) ? stream.slice(prefix.length) : stream),
+    filter: (categories) => (categories === undefined ? { regex: ledger.source } : { prefixes: categories.map((category) => `${prefix}${category}-`) }),
+    isLedger: (stream, categories) => ledger.test(stream) && (categories === undefined || categories.some((c) => stream.startsWith(`${prefix}${c}-`))),
+  };
+};
+
+const plain = streamNames();
+/** {@link StreamNames.filter} without a namespace. */
+export const streamFilterFor = (categories: readonly string[] | undefined): { prefixes: string[] } | { regex: string } => plain.filter(categories);
+/** {@link StreamNames.isLedger} without a namespace. */
+export const isLedgerStream = (stream: string, categories?: readonly string[]): boolean => plain.isLedger(stream, categories);
 
 /** The ESDB expected revision for an append made at a stream head this engine read. */
 export const esdbExpectedRevision = (head: number | 'no_stream'): bigint | 'no_stream' =>
