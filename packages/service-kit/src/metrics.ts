@@ -101,10 +101,13 @@ export const instrumentEventStore = (): (() => void) => {
     start: (message: AppendMessage) => {
       const span = tracer.startSpan('append', { attributes: { 'asn.event_store.events': message.events } });
       inFlight.set(message, { span, started: performance.now(), failed: false });
-      // The events the caller left without a trace context are stamped with this span's (tracedAppend).
-      const carrier: { traceparent?: string } = {};
-      propagation.inject(trace.setSpan(context.active(), span), carrier);
-      if (carrier.traceparent !== undefined) message.traceparent = carrier.traceparent;
+      // The events the caller left without a trace context are stamped with this span's (tracedAppend), when it
+      // is recorded: an unsampled trace (nothing exported) is not worth the bytes in every event.
+      if (span.isRecording()) {
+        const carrier: { traceparent?: string } = {};
+        propagation.inject(trace.setSpan(context.active(), span), carrier);
+        if (carrier.traceparent !== undefined) message.traceparent = carrier.traceparent;
+      }
     },
     end: () => undefined,
     asyncStart: () => undefined,

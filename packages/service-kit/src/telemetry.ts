@@ -55,7 +55,9 @@ export const startTelemetry = ({
       ? { spanProcessors: [new tracing.SimpleSpanProcessor(spanExporter)] }
       : exporting
         ? {}
-        : { spanProcessors: [new tracing.NoopSpanProcessor()] }),
+        : // Nothing exported: spans are not sampled (not recorded, not stamped on events), and cost next to nothing;
+          // they still carry trace ids, which the logs show.
+          { spanProcessors: [new tracing.NoopSpanProcessor()], sampler: new tracing.AlwaysOffSampler() }),
     // Given readers replace the OTEL_METRICS_EXPORTER ones; none (the relay thread) keeps that default.
     ...(prometheus ? { metricReaders: [prometheus] } : {}),
     // Logs go through pino to stdout.
