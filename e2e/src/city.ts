@@ -27,6 +27,8 @@ export interface City {
    * Idempotency-Key on every POST and PUT; `headers` are added (e.g. a ticket's capability token).
    */
   call(service: ServiceName, method: 'GET' | 'POST' | 'PUT', path: string, as: Caller, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
+  /** Where a running service listens (http://127.0.0.1:<port>). */
+  url(service: ServiceName): string;
   /** Every log line of every process, for the failure message. */
   logs(): string;
   close(): Promise<void>;
@@ -82,6 +84,11 @@ export const openCity = (options: { bus: 'local' } | { bus: 'kafka'; brokers: st
         signal: AbortSignal.timeout(15_000),
       });
       return { status: res.status, body: ((await res.json().catch(() => ({}))) ?? {}) as Record<string, unknown> };
+    },
+    url: (service) => {
+      const process = running.get(service);
+      if (!process) throw new Error(`${service} is not running`);
+      return process.url;
     },
     logs: () => logs,
     close: async () => {
