@@ -1,8 +1,8 @@
 import type { AuditLog } from '@asn/privacy';
-import { defineRoute, NotFoundError, type Route } from '@asn/service-kit';
+import { defineRoute, type Route } from '@asn/service-kit';
 import { z } from 'zod';
-import { actorOf, Id, READERS } from '../careers/careers.http';
-import { CSV_TYPE, JSON_LINES_TYPE, toCsv, toJsonLines } from '../careers/export';
+import { actorOf, Id, READERS, unitFilter } from '../careers/careers.http';
+import { reportAnswer } from '../careers/export';
 import type { ReadModels } from '../readModels';
 import { PREDICATES, type UnitDistribution } from './appraisals';
 
@@ -47,18 +47,14 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => [
     responses: { 200: { description: 'One row per unit (and quarter)' }, 404: { description: "A unit other than a unit-scoped official's own" } },
     handler: (ctx) => {
       const q = ctx.query;
-      const scope = ctx.principal?.unit;
-      if (scope !== undefined && q.unitId !== undefined && q.unitId !== scope) throw new NotFoundError('No such unit.');
-      const unitId = scope ?? q.unitId;
+      const unitId = unitFilter(ctx, q.unitId);
       const { appraisals, orgChart } = deps.readModels();
       const found = appraisals.distribution(q.year, q.period).filter((d) => unitId === undefined || d.unitId === unitId);
       const exported = q.format !== 'json';
       deps.audit.record({ actor: actorOf(ctx, READERS), action: exported ? 'export-appraisal-distribution' : 'list-appraisal-distribution', subjects: [...new Set(found.flatMap((d) => d.employeeIds))], allowed: true });
       const rows = found.map(({ employeeIds: _ids, ...d }): DistributionRow => ({ ...d, unitName: orgChart.unit(d.unitId)?.name ?? null }));
       const filename = `appraisal-distribution-${q.year}-${q.period}`;
-      if (q.format === 'csv') return { status: 200, body: toCsv(CSV_COLUMNS, rows), headers: { 'Content-Type': CSV_TYPE, 'Content-Disposition': `attachment; filename="${filename}.csv"` } };
-      if (q.format === 'jsonl') return { status: 200, body: toJsonLines(rows), headers: { 'Content-Type': JSON_LINES_TYPE, 'Content-Disposition': `attachment; filename="${filename}.jsonl"` } };
-      return { status: 200, body: { year: q.year, period: q.period, items: rows } };
+      return reportAnswer(q.format, filename, CSV_COLUMNS, rows, () => ({ year: q.year, period: q.period, items: rows }));
     },
   }),
 ];

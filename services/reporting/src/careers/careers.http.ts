@@ -35,6 +35,16 @@ export const actorOf = (ctx: AnyContext, roles: readonly Role[]): AuditActor => 
 // now (someone who left: the unit they left from), not former staff, not even as they were back then.
 export const unitNow = (deps: Pick<CareerRouteDeps, 'careers' | 'today'>, employeeId: string): string | undefined =>
   (deps.careers.recordOf(employeeId, deps.today()) ?? deps.careers.recordOf(employeeId, LAST_DAY))?.unit.unitId;
+/**
+ * The unit a report is limited to: a unit-scoped official's own (asking for another is a 404, as for a unit that
+ * does not exist), else the one asked for, else none.
+ */
+export const unitFilter = (ctx: AnyContext, requested: string | undefined): string | undefined => {
+  const scope = ctx.principal?.unit;
+  if (scope !== undefined && requested !== undefined && requested !== scope) throw new NotFoundError('No such unit.');
+  return scope ?? requested;
+};
+
 const inScope = (deps: CareerRouteDeps, ctx: AnyContext, employeeId: string): boolean =>
   ctx.principal?.unit === undefined || unitNow(deps, employeeId) === ctx.principal.unit;
 
@@ -95,8 +105,7 @@ export const careerRoutes = (deps: CareerRouteDeps): Route[] => [
     handler: (ctx) => {
       const q = ctx.query;
       const scope = ctx.principal?.unit;
-      if (scope !== undefined && q.unitId !== undefined && q.unitId !== scope) throw new NotFoundError('No such unit.');
-      const unitId = scope ?? q.unitId;
+      const unitId = unitFilter(ctx, q.unitId);
       const asOf = q.asOf ?? deps.today();
       const all = deps.careers
         .roster(asOf, q.recordedBy ? new Date(q.recordedBy) : undefined)

@@ -25,3 +25,21 @@ export const toJsonLines = (rows: readonly unknown[]): string => rows.map((row) 
 
 export const CSV_TYPE = 'text/csv; charset=utf-8; header=present';
 export const JSON_LINES_TYPE = 'application/jsonl; charset=utf-8';
+
+export type ReportFormat = 'json' | 'csv' | 'jsonl';
+
+/**
+ * The answer of a report route: with format csv or jsonl every row as a file to download (`<filename>.csv` or
+ * `.jsonl`), with json the route's own body.
+ */
+export const reportAnswer = <T>(
+  format: ReportFormat,
+  filename: string,
+  columns: readonly (readonly [string, (row: T) => string | number | undefined])[],
+  rows: readonly T[],
+  json: () => unknown,
+): { status: 200; body: unknown; headers?: Record<string, string> } => {
+  if (format === 'csv') return { status: 200, body: toCsv(columns, rows), headers: { 'Content-Type': CSV_TYPE, 'Content-Disposition': `attachment; filename="${filename}.csv"` } };
+  if (format === 'jsonl') return { status: 200, body: toJsonLines(rows), headers: { 'Content-Type': JSON_LINES_TYPE, 'Content-Disposition': `attachment; filename="${filename}.jsonl"` } };
+  return { status: 200, body: json() };
+};

@@ -1,11 +1,11 @@
 import { CalendarDate } from '@asn/contracts';
 import type { AuditLog } from '@asn/privacy';
-import { defineRoute, limitParam, NotFoundError, perClientLimit, ValidationError, type Route } from '@asn/service-kit';
+import { defineRoute, limitParam, perClientLimit, ValidationError, type Route } from '@asn/service-kit';
 import { z } from 'zod';
 import type { ComplaintTimeliness } from '../complaints/complaints';
 import type { Careers, Movement, MovementKind } from './careers';
-import { actorOf, Id, READERS, unitNow } from './careers.http';
-import { CSV_TYPE, JSON_LINES_TYPE, toCsv, toJsonLines } from './export';
+import { actorOf, Id, READERS, unitFilter, unitNow } from './careers.http';
+import { reportAnswer } from './export';
 import { publicFigures } from './figures';
 
 export interface MovementRouteDeps {
@@ -92,8 +92,7 @@ export const movementRoutes = (deps: MovementRouteDeps): Route[] => [
           { in: 'query', path: 'to', code: 'too_small', message: 'Expected a date on or after from.' },
         ]);
       const scope = ctx.principal?.unit;
-      if (scope !== undefined && q.unitId !== undefined && q.unitId !== scope) throw new NotFoundError('No such unit.');
-      const unitId = scope ?? q.unitId;
+      const unitId = unitFilter(ctx, q.unitId);
       const all = deps.careers
         .movements(q.from, q.to, q.recordedBy ? new Date(q.recordedBy) : undefined)
         .filter(
@@ -111,31 +110,13 @@ export const movementRoutes = (deps: MovementRouteDeps): Route[] => [
         allowed: true,
       });
       const filename = `movements-${q.from}-${q.to}`;
-      if (q.format === 'csv')
-        return {
-          status: 200,
-          body: toCsv(CSV_COLUMNS, rows),
-          headers: { 'Content-Type': CSV_TYPE, 'Content-Disposition': `attachment; filename="${filename}.csv"` },
-        };
-      if (q.format === 'jsonl')
-        return {
-          status: 200,
-          body: toJsonLines(rows),
-          headers: {
-            'Content-Type': JSON_LINES_TYPE,
-            'Content-Disposition': `attachment; filename="${filename}.jsonl"`,
-          },
-        };
-      return {
-        status: 200,
-        body: {
-          from: q.from,
-          to: q.to,
-          ...(q.recordedBy ? { recordedBy: new Date(q.recordedBy).toISOString() } : {}),
-          total: all.length,
-          items: rows,
-        },
-      };
+      return reportAnswer(q.format, filename, CSV_COLUMNS, rows, () => ({
+        from: q.from,
+        to: q.to,
+        ...(q.recordedBy ? { recordedBy: new Date(q.recordedBy).toISOString() } : {}),
+        total: all.length,
+        items: rows,
+      }));
     },
   }),
 ];

@@ -1,8 +1,8 @@
 import type { AuditLog } from '@asn/privacy';
-import { defineRoute, NotFoundError, type Route } from '@asn/service-kit';
+import { defineRoute, type Route } from '@asn/service-kit';
 import { z } from 'zod';
-import { actorOf, Id, READERS } from '../careers/careers.http';
-import { CSV_TYPE, JSON_LINES_TYPE, toCsv, toJsonLines } from '../careers/export';
+import { actorOf, Id, READERS, unitFilter } from '../careers/careers.http';
+import { reportAnswer } from '../careers/export';
 import type { ReadModels } from '../readModels';
 import type { UnitJp } from './jp';
 
@@ -42,9 +42,7 @@ export const jpRoutes = (deps: JpRouteDeps): Route[] => [
     responses: { 200: { description: 'One row per unit' }, 404: { description: "A unit other than a unit-scoped official's own" } },
     handler: (ctx) => {
       const q = ctx.query;
-      const scope = ctx.principal?.unit;
-      if (scope !== undefined && q.unitId !== undefined && q.unitId !== scope) throw new NotFoundError('No such unit.');
-      const unitId = scope ?? q.unitId;
+      const unitId = unitFilter(ctx, q.unitId);
       const yearEnd = `${q.year}-12-31`;
       const today = deps.today();
       const asOf = today < yearEnd ? today : yearEnd;
@@ -54,11 +52,9 @@ export const jpRoutes = (deps: JpRouteDeps): Route[] => [
       const exported = q.format !== 'json';
       deps.audit.record({ actor: actorOf(ctx, READERS), action: exported ? 'export-jp-compliance' : 'list-jp-compliance', subjects: counted.map((e) => e.employeeId), allowed: true });
       const filename = `jp-compliance-${q.year}`;
-      if (q.format === 'csv') return { status: 200, body: toCsv(CSV_COLUMNS, rows), headers: { 'Content-Type': CSV_TYPE, 'Content-Disposition': `attachment; filename="${filename}.csv"` } };
-      if (q.format === 'jsonl') return { status: 200, body: toJsonLines(rows), headers: { 'Content-Type': JSON_LINES_TYPE, 'Content-Disposition': `attachment; filename="${filename}.jsonl"` } };
       const rules = jp.rules();
       const entitlement = Object.fromEntries(Object.entries(rules.entitlements).map(([type, e]) => [type, e.jp]));
-      return { status: 200, body: { year: q.year, asOf, rulesVersion: rules.version, entitlement, items: rows } };
+      return reportAnswer(q.format, filename, CSV_COLUMNS, rows, () => ({ year: q.year, asOf, rulesVersion: rules.version, entitlement, items: rows }));
     },
   }),
 ];

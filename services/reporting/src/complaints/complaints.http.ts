@@ -1,9 +1,9 @@
-import { CalendarDate, DEFAULT_FEEDBACK_RULES, workingCalendar } from '@asn/contracts';
+import { CalendarDate, workingCalendar } from '@asn/contracts';
 import type { AuditLog } from '@asn/privacy';
-import { defineRoute, NotFoundError, type Route } from '@asn/service-kit';
+import { defineRoute, type Route } from '@asn/service-kit';
 import { z } from 'zod';
-import { actorOf, Id, READERS } from '../careers/careers.http';
-import { CSV_TYPE, JSON_LINES_TYPE, toCsv, toJsonLines } from '../careers/export';
+import { actorOf, Id, READERS, unitFilter } from '../careers/careers.http';
+import { reportAnswer } from '../careers/export';
 import type { ReadModels } from '../readModels';
 import type { UnitComplaints } from './complaints';
 
@@ -48,18 +48,14 @@ export const complaintRoutes = (deps: ComplaintRouteDeps): Route[] => [
     responses: { 200: { description: 'One row per unit' }, 404: { description: "A unit other than a unit-scoped official's own" } },
     handler: (ctx) => {
       const q = ctx.query;
-      const scope = ctx.principal?.unit;
-      if (scope !== undefined && q.unitId !== undefined && q.unitId !== scope) throw new NotFoundError('No such unit.');
-      const unitId = scope ?? q.unitId;
-      const asOf = q.asOf === undefined ? deps.now() : q.asOf.length === 10 ? workingCalendar(DEFAULT_FEEDBACK_RULES).endOf(q.asOf) : new Date(q.asOf);
+      const unitId = unitFilter(ctx, q.unitId);
       const { complaints, orgChart } = deps.readModels();
+      const asOf = q.asOf === undefined ? deps.now() : q.asOf.length === 10 ? workingCalendar(complaints.rules()).endOf(q.asOf) : new Date(q.asOf);
       const rows = complaints.units(asOf, (id) => orgChart.unit(id)?.name).filter((u) => unitId === undefined || u.unitId === unitId);
       const exported = q.format !== 'json';
       deps.audit.record({ actor: actorOf(ctx, READERS), action: exported ? 'export-complaint-deadlines' : 'list-complaint-deadlines', subjects: [], allowed: true });
       const filename = `complaint-deadlines-${asOf.toISOString().slice(0, 10)}`;
-      if (q.format === 'csv') return { status: 200, body: toCsv(CSV_COLUMNS, rows), headers: { 'Content-Type': CSV_TYPE, 'Content-Disposition': `attachment; filename="${filename}.csv"` } };
-      if (q.format === 'jsonl') return { status: 200, body: toJsonLines(rows), headers: { 'Content-Type': JSON_LINES_TYPE, 'Content-Disposition': `attachment; filename="${filename}.jsonl"` } };
-      return { status: 200, body: { asOf: asOf.toISOString(), items: rows } };
+      return reportAnswer(q.format, filename, CSV_COLUMNS, rows, () => ({ asOf: asOf.toISOString(), items: rows }));
     },
   }),
 ];

@@ -90,6 +90,8 @@ export interface Complaints {
   tickets(asOf: Date): TicketDeadlines[];
   /** Per unit, by unit id (tickets not routed yet last). */
   units(asOf: Date, unitName: (unitId: string) => string | undefined): UnitComplaints[];
+  /** The deadline rules counted with (the feedback service's). */
+  rules(): FeedbackRules;
 }
 
 const CLOSED = new Set(['resolved', 'dismissed']);
@@ -195,6 +197,7 @@ export const openComplaints = (db: Database, rules: () => FeedbackRules = () => 
   };
 
   return {
+    rules,
     apply: (event) => {
       if (!OF_INTEREST.has(event.eventType)) return;
       const { category, id } = parseStreamId(event.subject ?? '');
