@@ -306,10 +306,21 @@ export class EsdbEventStore implements EventStore {
     return retryTransient(() => this.pageOnce(after, categories, limit), signal, { ...this.options.backoff, onRetry: this.options.onRetry });
   }
 
-  private pageOnce(after: number, categories: readonly string[] | undefined, limit: number): Promise<RecordedEvent[]> {
-    return new Promise<RecordedEvent[]>((resolve, reject) => {
-      const page: RecordedEvent[] = [];
+  private async pageOnce(after: number, categories: readonly string[] | undefined, limit: number): Promise<RecordedEvent[]> {
+    const events = await this.scanOnce(after, categories, limit);
+    return events.map((event) => toRecorded(event, this.names));
+  }
+
+  /**
+   * Up to `limit` raw ledger events (of `categories`) after `after`, through a filtered catch-up subscription
+   * that ends at `limit` or at the server's `caughtUp`. A subscription that ends before either was cut (client
+   * v6 may end a dropped call without an error): that is a transient failure, never the end of the log.
+   */
+  private scanOnce(after: number, categories: readonly string[] | undefined, limit: number): Promise<EsdbRecordedEvent[]> {
+    return new Promise<EsdbRecordedEvent[]>((resolve, reject) => {
+      const page: EsdbRecordedEvent[] = [];
       let finished = false;
+      let caughtUp = false;
       const subscription = this.client.subscribeToAll(readStartFor(after), this.names.filter(categories));
       const finish = (error?: Error): void => {
         if (finished) return;
@@ -321,17 +332,19 @@ export class EsdbEventStore implements EventStore {
       subscription.on('data', ({ event }) => {
         if (finished || !event || !this.names.isLedger(event.streamId, categories)) return;
         try {
-          const recorded = toRecorded(event, this.names);
-          if (recorded.position <= after) return;
-          page.push(recorded);
+          if (toPortPosition(event.position) <= after) return;
+          page.push(event);
           if (page.length >= limit) finish();
         } catch (error) {
           finish(error as Error);
         }
       });
       // Events the server sent before it said "caught up" may still sit in the stream's buffer: let them through.
-      subscription.on('caughtUp', () => void setImmediate(() => finish()));
-      subscription.on('end', () => finish());
+      subscription.on('caughtUp', () => {
+        caughtUp = true;
+        setImmediate(() => finish());
+      });
+      subscription.on('end', () => finish(caughtUp ? undefined : cutShort()));
       subscription.on('error', (error) => finish(error));
     });
   }
@@ -406,31 +419,14 @@ export class EsdbEventStore implements EventStore {
   }
 
   private async rawPage(after: number): Promise<VerifiableEvent[]> {
-    const events: VerifiableEvent[] = [];
     // readAll hands over parsed events; verify needs the stored text, so it reads the raw form through the same filter.
-    const recorded = await new Promise<EsdbRecordedEvent[]>((resolve, reject) => {
-      const out: EsdbRecordedEvent[] = [];
-      let finished = false;
-      const subscription = this.client.subscribeToAll(readStartFor(after), this.names.filter(undefined));
-      const finish = (error?: Error): void => {
-        if (finished) return;
-        finished = true;
-        subscription.unsubscribe().catch(() => undefined);
-        if (error) reject(error);
-        else resolve(out);
-      };
-      subscription.on('data', ({ event }) => {
-        if (finished || !event || !this.names.isLedger(event.streamId) || toPortPosition(event.position) <= after) return;
-        out.push(event);
-        if (out.length >= 512) finish();
-      });
-      subscription.on('caughtUp', () => void setImmediate(() => finish()));
-      subscription.on('end', () => finish());
-      subscription.on('error', (error) => finish(error));
+    const recorded = await retryTransient(() => this.scanOnce(after, undefined, 512), this.closing.signal, {
+      ...this.options.backoff,
+      onRetry: this.options.onRetry,
     });
-    for (const event of recorded) {
+    return recorded.map((event) => {
       const envelope = envelopeOf(event);
-      events.push({
+      return {
         position: toPortPosition(event.position),
         stream: this.names.fromEsdb(event.streamId),
         revision: Number(event.revision),
@@ -441,9 +437,8 @@ export class EsdbEventStore implements EventStore {
         data: text(event.data),
         metadata: envelope.m,
         hash: Buffer.from(envelope.h, 'hex'),
-      });
-    }
-    return events;
+      };
+    });
   }
 
   /**
@@ -520,18 +515,24 @@ class WakeUp {
       if (this.closed.signal.aborted) return;
       // The pitfall of this client: a dropped subscription just ends. Reopen it, later each time, capped.
       const delay = backoffMs(this.attempt++, this.backoff);
-      this.counter++;
+      this.bump();
       void sleep(delay, this.closed.signal).then(() => {
         if (!this.closed.signal.aborted && !this.subscription) this.open();
       });
     };
     subscription.on('data', () => {
       this.attempt = 0;
-      this.counter++;
-      for (const wake of [...this.waiters]) wake();
+      this.bump();
     });
+    // Live again (first open or a reopen): commits made while it was down sent no signal, so look now.
+    subscription.on('caughtUp', () => this.bump());
     subscription.on('error', drop);
     subscription.on('end', drop);
+  }
+
+  private bump(): void {
+    this.counter++;
+    for (const wake of [...this.waiters]) wake();
   }
 
   close(): void {
@@ -540,6 +541,10 @@ class WakeUp {
     this.subscription = undefined;
   }
 }
+
+/** A catch-up read that ended before it caught up: read again (transient, as a dropped connection). */
+const cutShort = (): Error =>
+  Object.assign(new Error('EventStoreDB ended a catch-up read before it caught up'), { type: 'unavailable' });
 
 const sameIds = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((id, i) => id === b[i]);
 
