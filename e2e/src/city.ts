@@ -55,7 +55,7 @@ export const openCity = (options: { bus: 'local' } | { bus: 'kafka'; brokers: st
     running.delete(service);
     process.child.kill('SIGTERM');
     const code = await process.exited;
-    if (code !== 0) throw new Error(`${service} exited with ${String(code)} on SIGTERM`);
+    if (code !== 0) throw new Error(`${service} exited with ${String(code)} on SIGTERM; its last lines:\n${logs.split('\n').filter((line) => line.startsWith(`[${service}]`)).slice(-15).join('\n')}`);
   };
 
   return {
