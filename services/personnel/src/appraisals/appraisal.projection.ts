@@ -78,6 +78,9 @@ export interface AppraisalOptions {
  * Follows asn.evaluation.v1 into the `appraisals` table. Subscribing is retried with backoff (a broker that
  * is down at start), so the service starts and the readiness check reports the consumer until it runs.
  */
+/** How long stopping waits for a subscription still being set up. */
+const SUBSCRIBING_WAIT_MS = 2_000;
+
 export const startAppraisals = (options: AppraisalOptions): Appraisals => {
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
@@ -133,7 +136,17 @@ export const startAppraisals = (options: AppraisalOptions): Appraisals => {
     caughtUp,
     stop: async () => {
       abort.abort();
-      await (await subscribing)?.stop();
+      // A subscription still being set up (a new topic, a broker slow to answer: kafkajs may take its time) is
+      // not waited for past a bound, so that SIGTERM stops the service promptly; it is stopped when it is ready.
+      const settled = await Promise.race([subscribing, new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), SUBSCRIBING_WAIT_MS).unref())]);
+      if (settled === 'late') {
+        void subscribing
+          .then(async (consumer) => consumer?.stop())
+          .finally(() => db.close())
+          .catch(() => undefined);
+        return;
+      }
+      await settled?.stop();
       db.close();
     },
   };

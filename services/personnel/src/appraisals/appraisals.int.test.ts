@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { openLocalBus, type LocalBus } from '@asn/bus';
+import { openLocalBus, type Bus, type Consumer, type LocalBus } from '@asn/bus';
 import { openKafkaBus } from '@asn/bus-kafka';
 import { streamId } from '@asn/contracts';
 import { newId } from '@asn/event-store';
@@ -243,6 +243,21 @@ describe('the appraisal read model', () => {
     await appraisals.caughtUp(5_000);
     expect(appraisals.of(employeeId)).toEqual([{ year: 2025, predicate: 'baik' }]);
     expect(bus.deadLetters('personnel')).toEqual([expect.objectContaining({ errorClass: 'EventSchemaError' })]);
+  });
+
+  it('stops promptly while its subscription is still being set up (a broker slow to answer), and stops that subscription once it is ready', async () => {
+    let ready!: (consumer: Consumer) => void;
+    let stopped = false;
+    const slow: Bus = {
+      subscribe: () => new Promise<Consumer>((resolve) => (ready = resolve)),
+      close: async () => undefined,
+    };
+    const starting = startAppraisals({ bus: slow, path: path(), logger: createLogger({ service: 'personnel', level: 'silent' }) });
+    const began = Date.now();
+    await starting.stop();
+    expect(Date.now() - began).toBeLessThan(5_000);
+    ready({ caughtUp: Promise.resolve(), pause: () => undefined, resume: () => undefined, stop: async () => void (stopped = true) });
+    await waitUntil('the late subscription is stopped', () => stopped, 2_000);
   });
 
   it('is not caught up while it cannot subscribe (no broker answers), and stops cleanly', async () => {
