@@ -176,6 +176,12 @@ export const openLiveReadModels = async (options: LiveReadModelOptions): Promise
     consumer = await subscribe();
     await consumer.caughtUp;
   })();
+  // A first build that fails (an unreadable store) leaves the service up and not ready, saying why, rather than
+  // ending the process with an unhandled rejection; readiness and the rebuild status show it.
+  caughtUp.catch((error: unknown) => {
+    status = { ...status, state: 'failed', finishedAt: now().toISOString(), error: error instanceof Error ? error.message : String(error) };
+    logger.error({ err: error }, 'reporting read models could not be built: not ready');
+  });
   // Routes may read before the first build is done: they see an empty model in the meantime (readiness says not ready).
   const empty = new Database(':memory:');
   const emptyModels = openReadModels(empty);
@@ -183,13 +189,14 @@ export const openLiveReadModels = async (options: LiveReadModelOptions): Promise
   const rebuild = async (requestedBy: string): Promise<RebuildStatus> => {
     const startedMs = performance.now();
     try {
-      await caughtUp;
+      // After the first build (a rebuild is also how a failed one is recovered from).
+      await caughtUp.catch(() => undefined);
       const { position } = await build(next, 'request', requestedBy);
       // Swap: the live consumer stops after the event in hand, the new file takes the events since, then replaces the live one.
       await consumer?.stop();
       consumer = undefined;
       await finish(next, position);
-      db.close();
+      if (db?.open) db.close();
       removeDatabase(path);
       renameSync(next, path);
       db = openDatabase(path);
@@ -200,12 +207,12 @@ export const openLiveReadModels = async (options: LiveReadModelOptions): Promise
       status = { ...status, state: 'failed', finishedAt: now().toISOString(), error: error instanceof Error ? error.message : String(error) };
       logger.error({ err: error }, 'reporting read-model rebuild failed: the live read models stay in place');
       removeDatabase(next);
-      if (!db.open) {
+      if (!db?.open && existsSync(path)) {
         db = openDatabase(path);
         readModels = openReadModels(db);
       }
     } finally {
-      if (!consumer && !stopped) consumer = await subscribe();
+      if (!consumer && !stopped && db?.open) consumer = await subscribe();
     }
     return status;
   };

@@ -160,3 +160,33 @@ describe('a rebuild without downtime', () => {
     }
   });
 });
+
+describe('a first build that fails', () => {
+  it('leaves the service up and not ready, says why, and a rebuild recovers it once the store reads again', async () => {
+    const path = join(h.dataDir, 'failing.readmodel.db');
+    let broken = true;
+    const store = {
+      headPosition: () => h.store.headPosition(),
+      readAll: (options?: Parameters<typeof h.store.readAll>[0]) => {
+        if (broken) throw new Error('disk I/O error');
+        return h.store.readAll(options);
+      },
+    };
+    const logs: string[] = [];
+    const logger = { info: (_: unknown, m?: string) => logs.push(m ?? ''), warn: (_: unknown, m?: string) => logs.push(m ?? ''), error: (_: unknown, m?: string) => logs.push(m ?? '') };
+    const live = await openLiveReadModels({ path, store, bus: h.bus, logger: logger as never, group: 'reporting.failing' });
+    try {
+      await expect(live.caughtUp).rejects.toThrow('disk I/O error');
+      await waitUntil('the failure is in the status', () => live.status().state === 'failed', 2_000);
+      expect(live.status().error).toContain('disk I/O error');
+      expect(logs).toContain('reporting read models could not be built: not ready');
+      expect(live.current().careers.employeeIds()).toEqual([]);
+      broken = false;
+      expect(live.rebuild('operator-1')).toBe(true);
+      expect(await live.settled()).toMatchObject({ state: 'done', percent: 100 });
+      expect(live.current().careers.employeeIds().length).toBe(h.reporting.live.current().careers.employeeIds().length);
+    } finally {
+      await live.stop();
+    }
+  });
+});
