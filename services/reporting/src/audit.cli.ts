@@ -15,15 +15,15 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { decodeWith, type DecodedEvent } from '@asn/bus';
-import { CalendarDate, publishedCategories, streamId, Topics, toCloudEvent } from '@asn/contracts';
+import { CalendarDate, publishedCategories, streamId } from '@asn/contracts';
 import { publicKeyFromPem, type DigestCheck, type SignedDigest } from '@asn/event-store';
 import { checkSqliteFileAgainstDigest, SqliteEventStore } from '@asn/event-store-sqlite';
-import { openOrgChart, personnelTopicRegistry } from '@asn/org-chart';
 import { openSqliteAuditLog } from '@asn/privacy';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import { openCareers, type Careers, type DecidedBy, type RecordAsOf, type TimelineEntry } from './careers/careers';
+import type { Careers, DecidedBy, RecordAsOf, TimelineEntry } from './careers/careers';
+import { openReadModels } from './readModels';
+import { replayInto, type SkippedEvent } from './rebuild/replay';
 
 const USAGE = `usage: ./ledger audit <command> [store file] [options]    (store file: default DATA_DIR/asn.db, else ./data/asn.db)
   timeline <employeeId> [--format text|json|jsonl|csv] [--digest F --public-key K]
@@ -143,67 +143,46 @@ interface ReadModel {
   events: number;
   head: number;
   /** Events the service would have dead-lettered (an unknown type or version, data breaking its contract). */
-  skipped: { stream: string; revision: number; type: string; reason: string }[];
+  skipped: SkippedEvent[];
   /** Global positions of the asked employee's events. */
   employeePositions: number[];
   close(): void;
 }
 
-/** Folds the store's personnel-topic events into the service's projections, in memory, as the service's consumer does. */
+/**
+ * Folds the store's personnel-topic events into the service's read models, in memory, with the service's own
+ * replay (`replayInto`: the consumer's decoding, validation and inbox, each event in a savepoint).
+ */
 const readStore = async (path: string, employeeId?: string): Promise<ReadModel> => {
   const store = new SqliteEventStore({ path, readonly: true });
   const db = new Database(':memory:');
   try {
     const head = await store.headPosition();
-    const orgChart = openOrgChart(db);
-    const careers = openCareers(db, orgChart);
-    // Each event in a savepoint of its own, as the service's inbox transaction does: one refused event leaves nothing behind.
-    const apply = decodeWith(
-      personnelTopicRegistry,
-      db.transaction((event: DecodedEvent) => {
-        orgChart.apply(event);
-        careers.apply(event);
-      }),
-    );
-    const context = { group: 'audit', topic: Topics.personnel, attempt: 0 };
-    const employeeStream = employeeId === undefined ? undefined : streamId('employee', employeeId);
-    const employeePositions: number[] = [];
-    const skipped: ReadModel['skipped'] = [];
     const progress = process.stderr.isTTY
       ? (text: string) => process.stderr.write(`\r${text}`)
       : (text: string) => process.stderr.write(`${text}\n`);
-    let events = 0;
-    db.exec('BEGIN');
-    for await (const recorded of store.readAll({ categories: publishedCategories.personnel })) {
-      if (recorded.position > head) break;
-      try {
-        await apply(toCloudEvent(recorded), context);
-      } catch (error) {
-        skipped.push({
-          stream: recorded.stream,
-          revision: recorded.revision,
-          type: recorded.type,
-          reason: error instanceof Error ? error.message : String(error),
-        });
-      }
-      if (recorded.stream === employeeStream) employeePositions.push(recorded.position);
-      events += 1;
-      if (events % PROGRESS_EVERY === 0) {
-        db.exec('COMMIT');
-        progress(`audit: read ${number(events)} events (position ${number(recorded.position)} of ${number(head)})`);
-        db.exec('BEGIN');
-      }
-    }
-    db.exec('COMMIT');
-    if (events >= PROGRESS_EVERY)
-      progress(
-        `audit: read ${number(events)} events up to position ${number(head)}${process.stderr.isTTY ? '\n' : ''}`,
-      );
-    for (const s of skipped)
-      process.stderr.write(
-        `audit: WARNING: not applied (the service would dead-letter it): ${s.type} at ${s.stream} revision ${s.revision}: ${s.reason}\n`,
-      );
-    return { careers, events, head, skipped, employeePositions, close: () => db.close() };
+    const { careers, ...readModels } = openReadModels(db);
+    const replay = await replayInto({
+      store,
+      db,
+      readModels,
+      group: 'audit',
+      until: head,
+      categories: publishedCategories.personnel,
+      progressEvery: PROGRESS_EVERY,
+      onProgress: ({ events, position }) => {
+        if (position < head) progress(`audit: read ${number(events)} events (position ${number(position)} of ${number(head)})`);
+      },
+    });
+    if (replay.events >= PROGRESS_EVERY)
+      progress(`audit: read ${number(replay.events)} events up to position ${number(head)}${process.stderr.isTTY ? '\n' : ''}`);
+    for (const s of replay.skipped)
+      process.stderr.write(`audit: WARNING: not applied (the service would dead-letter it): ${s.type} at ${s.stream} revision ${s.revision}: ${s.reason}\n`);
+    // Which of the employee's events the store holds up to the head: what a kept digest has to cover.
+    const employeePositions: number[] = [];
+    if (employeeId !== undefined)
+      for await (const event of store.readStream(streamId('employee', employeeId))) if (event.position <= head) employeePositions.push(event.position);
+    return { careers, events: replay.events, head, skipped: replay.skipped, employeePositions, close: () => db.close() };
   } catch (error) {
     db.close();
     throw error;

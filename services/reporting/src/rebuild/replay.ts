@@ -36,6 +36,8 @@ export interface ReplayOptions {
   after?: number;
   /** Stop at this position (default: the head when the replay starts). */
   until?: number;
+  /** Only these categories (default: every reported topic's). */
+  categories?: readonly string[];
   /** Only this stream's events (with the unit streams, whose names the read models show). */
   stream?: string;
   /** Apply only the events this accepts (the others are read past): a replay to the live model's own cut. */
@@ -82,7 +84,7 @@ export const replayInto = async (options: ReplayOptions): Promise<ReplayResult> 
   let inBatch = 0;
   db.exec('BEGIN');
   try {
-    for await (const recorded of store.readAll({ after: position, categories: REPORTED_CATEGORIES })) {
+    for await (const recorded of store.readAll({ after: position, categories: options.categories ?? REPORTED_CATEGORIES })) {
       if (recorded.position > head) break;
       options.signal?.throwIfAborted();
       position = recorded.position;
