@@ -1,4 +1,5 @@
 import type { CloudEvent } from '@asn/contracts';
+import { sleep } from '@asn/event-store';
 import {
   context as otelContext,
   metrics,
@@ -24,18 +25,8 @@ export class DeliveryAbortedError extends Error {
   override readonly name = 'DeliveryAbortedError';
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done);
-  });
+// The bounded wait lives in @asn/event-store, shared with the engines.
+export { sleep };
 
 /** The dead letter's reason for an error: its class and message, never a stack (it may hold data). */
 export const describeError = (error: unknown): { errorClass: string; reason: string } =>

@@ -31,6 +31,8 @@ export interface Inbox {
   apply(event: CloudEvent, update: () => void): InboxOutcome;
   /** The last applied revision of a stream, or undefined when none. */
   revisionOf(stream: string): number | undefined;
+  /** The last applied revision of every stream: where the consumer stands. */
+  revisions(): Map<string, number>;
 }
 
 export const openSqliteInbox = (db: Database, consumer: string): Inbox => {
@@ -44,6 +46,7 @@ export const openSqliteInbox = (db: Database, consumer: string): Inbox => {
   const last = db.prepare<[string, string], { revision: number; event_id: string }>(
     'SELECT revision, event_id FROM inbox WHERE consumer = ? AND stream = ?',
   );
+  const all = db.prepare<[string], { stream: string; revision: number }>('SELECT stream, revision FROM inbox WHERE consumer = ?');
   const save = db.prepare(
     `INSERT INTO inbox (consumer, stream, revision, event_id) VALUES (?, ?, ?, ?)
      ON CONFLICT (consumer, stream) DO UPDATE SET revision = excluded.revision, event_id = excluded.event_id`,
@@ -65,6 +68,7 @@ export const openSqliteInbox = (db: Database, consumer: string): Inbox => {
   return {
     apply: (event, update) => run(event, update),
     revisionOf: (stream) => last.get(consumer, stream)?.revision,
+    revisions: () => new Map(all.all(consumer).map((row) => [row.stream, row.revision])),
   };
 };
 

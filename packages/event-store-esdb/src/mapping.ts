@@ -1,4 +1,4 @@
-import { WrongExpectedRevisionError, type ExpectedRevision } from '@asn/event-store';
+import { sleep, WrongExpectedRevisionError, type ExpectedRevision } from '@asn/event-store';
 
 /** ESDB's position in $all: a commit and a prepare position, byte offsets in the transaction log. */
 export interface EsdbPosition {
@@ -119,18 +119,7 @@ export const backoffMs = (attempt: number, options: BackoffOptions = {}): number
   return Math.round(ceiling / 2 + (ceiling / 2) * (options.random ?? Math.random)());
 };
 
-/** Waits `ms`, or less when the signal aborts. */
-export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done);
-  });
+export { sleep };
 
 /**
  * Runs `attempt` until it succeeds, waiting with capped backoff after transient errors (a dropped

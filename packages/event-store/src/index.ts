@@ -15,7 +15,7 @@ export type {
 export { DuplicateEventIdError, InvalidAppendError, WrongExpectedRevisionError } from './errors';
 export { eventHash, GENESIS_HASH, type StoredEvent } from './hash';
 export { assertAppendable, categoryOf, revisionMatches } from './names';
-export { startSubscription, waitForSignal, type SubscriptionSource } from './subscription';
+export { sleep, startSubscription, waitForSignal, type SubscriptionSource } from './subscription';
 export {
   verifyEvents,
   type StreamHead,

@@ -85,3 +85,16 @@ export const waitForSignal = (
     const unsubscribe = subscribe(finish);
     signal.addEventListener('abort', finish);
   });
+
+/** Resolves after `ms`, or at once when `signal` aborts: the one bounded wait of the engines, the bus and their retries. */
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done);
+  });

@@ -44,7 +44,8 @@ export const SERVICE = {
 
 export interface ReportingApp {
   app: ReturnType<typeof serviceApp>;
-  careers: Careers;
+  /** The careers read model live now. */
+  readonly careers: Careers;
   /** The read models, live: rebuilds and comparisons. */
   live: LiveReadModels;
   /** Undefined on an engine other than SQLite. */
@@ -54,31 +55,30 @@ export interface ReportingApp {
   stop(): Promise<void>;
 }
 
-/** An object whose every property is read from `target()` at the time of use. */
-const delegate = <T extends object>(target: () => T): T =>
-  new Proxy({} as T, { get: (_, key) => Reflect.get(target(), key) as unknown });
-
 export const createApp = async (deps: ReportingDeps): Promise<ReportingApp> => {
   const now = deps.now ?? (() => new Date());
   const feedbackRules = deps.feedbackRules ?? DEFAULT_FEEDBACK_RULES;
   const live = await openLiveReadModels({ path: deps.readModelPath, store: deps.store, bus: deps.bus, logger: deps.logger, now, readModelOptions: { feedbackRules, ...(deps.trainingRules ? { trainingRules: deps.trainingRules } : {}) } });
+  // The routes read whichever read models are live (another database after a rebuild).
+  const readModels = () => live.current();
+  const careers = () => readModels().careers;
   const complaintFigures = (asOf: string) => {
-    const models = live.current();
+    const models = readModels();
     return complaintTimeliness(asOf, models.complaints.tickets(workingCalendar(feedbackRules).endOf(asOf)), (id) => models.orgChart.unit(id)?.name, feedbackRules.utcOffsetMinutes);
   };
-  // The routes read whichever read models are live (another database after a rebuild).
-  const careers = delegate(() => live.current().careers);
   const digests = deps.digests ? startDigests({ ...deps.digests, logger: deps.logger, now }) : undefined;
   const today = () => now().toISOString().slice(0, 10);
   const app = serviceApp(deps, {
     service: SERVICE,
-    routes: [...careerRoutes({ careers, audit: deps.audit, today }), ...movementRoutes({ careers, audit: deps.audit, today }), ...publicFigureRoutes({ careers, today, complaints: complaintFigures, rateLimit: deps.publicRateLimit ?? { limit: 60, windowSeconds: 60 } }), ...(digests ? digestRoutes({ digests, audit: deps.audit }) : []), ...rebuildRoutes({ live, audit: deps.audit }), ...appraisalRoutes({ readModels: () => live.current(), audit: deps.audit }), ...jpRoutes({ readModels: () => live.current(), audit: deps.audit, today }), ...complaintRoutes({ readModels: () => live.current(), audit: deps.audit, now }), ...personalDataAccessRoutes(deps.audit)],
+    routes: [...careerRoutes({ careers, audit: deps.audit, today }), ...movementRoutes({ careers, audit: deps.audit, today }), ...publicFigureRoutes({ careers, today, complaints: complaintFigures, rateLimit: deps.publicRateLimit ?? { limit: 60, windowSeconds: 60 } }), ...(digests ? digestRoutes({ digests, audit: deps.audit }) : []), ...rebuildRoutes({ live, audit: deps.audit }), ...appraisalRoutes({ readModels, audit: deps.audit }), ...jpRoutes({ readModels, audit: deps.audit, today }), ...complaintRoutes({ readModels, audit: deps.audit, now }), ...personalDataAccessRoutes(deps.audit)],
     readiness: [consumerReadiness('consumers', live.caughtUp)],
     errorMapper: (error) => (error instanceof StoreDoesNotVerifyError ? new HttpProblem(409, 'store-does-not-verify', 'The event store does not verify', error.message) : undefined),
   });
   return {
     app,
-    careers,
+    get careers() {
+      return careers();
+    },
     live,
     digests,
     caughtUp: live.caughtUp,

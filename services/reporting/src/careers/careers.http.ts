@@ -15,7 +15,8 @@ const AUDITORS: readonly Role[] = ['auditor'];
 export const READERS: readonly Role[] = ['auditor', 'hr-staff', 'hr-approver'];
 
 export interface CareerRouteDeps {
-  careers: Careers;
+  /** The careers read model live now (another one after a rebuild). */
+  careers: () => Careers;
   audit: AuditLog;
   today: () => string;
 }
@@ -34,7 +35,7 @@ export const actorOf = (ctx: AnyContext, roles: readonly Role[]): AuditActor => 
 // As in the personnel service, an official of one unit (token claim `opd`) reads only the employees of that unit
 // now (someone who left: the unit they left from), not former staff, not even as they were back then.
 export const unitNow = (deps: Pick<CareerRouteDeps, 'careers' | 'today'>, employeeId: string): string | undefined =>
-  (deps.careers.recordOf(employeeId, deps.today()) ?? deps.careers.recordOf(employeeId, LAST_DAY))?.unit.unitId;
+  (deps.careers().recordOf(employeeId, deps.today()) ?? deps.careers().recordOf(employeeId, LAST_DAY))?.unit.unitId;
 /**
  * The unit a report is limited to: a unit-scoped official's own (asking for another is a 404, as for a unit that
  * does not exist), else the one asked for, else none.
@@ -60,7 +61,7 @@ export const careerRoutes = (deps: CareerRouteDeps): Route[] => [
     params: EmployeeParams,
     responses: { 200: { description: 'The timeline, in recording order' }, 404: { description: 'No such employee' } },
     handler: (ctx) => {
-      const entries = inScope(deps, ctx, ctx.params.employeeId) ? deps.careers.timeline(ctx.params.employeeId) : [];
+      const entries = inScope(deps, ctx, ctx.params.employeeId) ? deps.careers().timeline(ctx.params.employeeId) : [];
       deps.audit.record({ actor: actorOf(ctx, AUDITORS), action: 'read-timeline', subjects: [ctx.params.employeeId], allowed: entries.length > 0 });
       if (entries.length === 0) throw new NotFoundError('No such employee.');
       return { status: 200, body: { employeeId: ctx.params.employeeId, entries } };
@@ -78,7 +79,7 @@ export const careerRoutes = (deps: CareerRouteDeps): Route[] => [
     responses: { 200: { description: 'The record as of the date' }, 404: { description: 'Not in service on that date (or no such employee)' } },
     handler: (ctx) => {
       requirePrincipal(ctx.res);
-      const record = inScope(deps, ctx, ctx.params.employeeId) ? deps.careers.recordOf(ctx.params.employeeId, ctx.query.asOf, ctx.query.recordedBy ? new Date(ctx.query.recordedBy) : undefined) : undefined;
+      const record = inScope(deps, ctx, ctx.params.employeeId) ? deps.careers().recordOf(ctx.params.employeeId, ctx.query.asOf, ctx.query.recordedBy ? new Date(ctx.query.recordedBy) : undefined) : undefined;
       deps.audit.record({ actor: actorOf(ctx, READERS), action: 'read-record-as-of', subjects: [ctx.params.employeeId], allowed: record !== undefined });
       if (!record) throw new NotFoundError('The employee was not in service on that date, as recorded then.');
       return { status: 200, body: record };
@@ -107,7 +108,7 @@ export const careerRoutes = (deps: CareerRouteDeps): Route[] => [
       const scope = ctx.principal?.unit;
       const unitId = unitFilter(ctx, q.unitId);
       const asOf = q.asOf ?? deps.today();
-      const all = deps.careers
+      const all = deps.careers()
         .roster(asOf, q.recordedBy ? new Date(q.recordedBy) : undefined)
         .filter((r) => (unitId === undefined || r.unit.unitId === unitId) && (scope === undefined || unitNow(deps, r.employeeId) === scope) && (q.golongan === undefined || r.rank?.golongan === q.golongan) && (q.employeeType === undefined || r.employeeType === q.employeeType) && (q.positionKind === undefined || r.position.position.kind === q.positionKind));
       const page = all.slice(q.offset, q.offset + q.limit);

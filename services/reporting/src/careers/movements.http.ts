@@ -9,7 +9,8 @@ import { reportAnswer } from './export';
 import { publicFigures } from './figures';
 
 export interface MovementRouteDeps {
-  careers: Careers;
+  /** The careers read model live now (another one after a rebuild). */
+  careers: () => Careers;
   audit: AuditLog;
   today: () => string;
 }
@@ -93,7 +94,7 @@ export const movementRoutes = (deps: MovementRouteDeps): Route[] => [
         ]);
       const scope = ctx.principal?.unit;
       const unitId = unitFilter(ctx, q.unitId);
-      const all = deps.careers
+      const all = deps.careers()
         .movements(q.from, q.to, q.recordedBy ? new Date(q.recordedBy) : undefined)
         .filter(
           (m) =>
@@ -147,8 +148,8 @@ export const publicFigureRoutes = (
       const asOf = ctx.query.asOf ?? deps.today();
       const figures = publicFigures(
         asOf,
-        deps.careers.roster(asOf),
-        deps.careers.movements(`${asOf.slice(0, 4)}-01-01`, asOf),
+        deps.careers().roster(asOf),
+        deps.careers().movements(`${asOf.slice(0, 4)}-01-01`, asOf),
       );
       return { status: 200, body: { ...figures, complaints: deps.complaints(asOf) } };
     },

@@ -1,8 +1,8 @@
-import { rmSync } from 'node:fs';
+import { openSqliteInbox } from '@asn/bus';
 import type { EventStore } from '@asn/event-store';
 import Database from 'better-sqlite3';
 import { openReadModels, type ReadModels } from '../readModels';
-import { replayInto, type SkippedEvent } from './replay';
+import { removeDatabase, replayInto, type SkippedEvent } from './replay';
 
 export interface TableComparison {
   table: string;
@@ -55,17 +55,9 @@ const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 export const compareReadModels = async (options: CompareOptions): Promise<Comparison> => {
   const started = performance.now();
   const { live, group, stream } = options;
-  const applied = new Map(
-    live
-      .prepare<[string], { stream: string; revision: number }>('SELECT stream, revision FROM inbox WHERE consumer = ?')
-      .all(group)
-      .map((row) => [row.stream, row.revision]),
-  );
+  const applied = openSqliteInbox(live, group).revisions();
   const path = `${live.name}.compare`;
-  const removeFresh = () => {
-    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
-  };
-  removeFresh();
+  removeDatabase(path);
   const fresh = new Database(path);
   try {
     fresh.pragma('journal_mode = WAL');
@@ -117,6 +109,6 @@ export const compareReadModels = async (options: CompareOptions): Promise<Compar
     };
   } finally {
     fresh.close();
-    removeFresh();
+    removeDatabase(path);
   }
 };

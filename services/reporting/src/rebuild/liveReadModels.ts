@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import type { Bus, Consumer } from '@asn/bus';
 import type { EventStore } from '@asn/event-store';
 import { project } from '@asn/runtime';
@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import type { Logger } from '@asn/service-kit';
 import { openReadModels as openWith, REPORTED_TOPICS, reportedRegistry, type ReadModelOptions, type ReadModels } from '../readModels';
 import { compareReadModels, type Comparison } from './compare';
-import { replayInto, type ReplayProgress, type SkippedEvent } from './replay';
+import { removeDatabase, replayInto, type ReplayProgress, type SkippedEvent } from './replay';
 
 /**
  * The version of the read models' tables. A file of another version (or one whose first build did not
@@ -63,10 +63,6 @@ export interface LiveReadModelOptions {
   /** How the read models open on a database (their settings: the feedback rules). */
   readModelOptions?: ReadModelOptions;
 }
-
-const removeDatabase = (path: string): void => {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
-};
 
 const openDatabase = (path: string): Database.Database => {
   const db = new Database(path);

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { decodeWith, openSqliteInbox, type DecodedEvent } from '@asn/bus';
 import { contextOfTopic, publishedCategories, toCloudEvent } from '@asn/contracts';
 import type { EventStore } from '@asn/event-store';
@@ -6,6 +7,11 @@ import { REPORTED_TOPICS, reportedRegistry, type ReadModels } from '../readModel
 
 /** The stream categories of every reported topic: what a replay reads from the store. */
 export const REPORTED_CATEGORIES: readonly string[] = REPORTED_TOPICS.flatMap((topic) => publishedCategories[contextOfTopic(topic)]);
+
+/** Removes a SQLite file with its WAL, shared-memory and journal files. */
+export const removeDatabase = (path: string): void => {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
+};
 
 /** An event the replay could not apply: the live consumer would have dead-lettered it. */
 export interface SkippedEvent {
