@@ -34,9 +34,8 @@ const UNOBSERVED = new Set(['/metrics', '/healthz', '/readyz']);
 
 /**
  * Request rate and latency: one histogram observation per answered request, labelled with the method, the
- * route template (never the path, which holds ids) and the status class. Also makes the request's span
- * (from the HTTP instrumentation, when it runs) the `traceparent` the handlers copy into their events, so
- * that the relay's and consumers' spans hang under it.
+ * route template (never the path, which holds ids) and the status class. (The request's trace reaches the
+ * events through the event store: each append is stamped with its span's context, see instrumentEventStore.)
  */
 export const observeRequests = (): RequestHandler => {
   const duration = metrics.getMeter(SCOPE).createHistogram('asn.http.server.request.duration.seconds', {
@@ -47,11 +46,6 @@ export const observeRequests = (): RequestHandler => {
   return (req, res, next) => {
     if (UNOBSERVED.has(req.path)) return next();
     const started = performance.now();
-    if (trace.getActiveSpan()?.isRecording()) {
-      const carrier: Record<string, string> = {};
-      propagation.inject(context.active(), carrier);
-      if (carrier['traceparent']) req.headers.traceparent = carrier['traceparent'];
-    }
     res.once('finish', () => {
       const route: unknown = (req.route as { path?: unknown } | undefined)?.path;
       duration.record((performance.now() - started) / 1_000, {

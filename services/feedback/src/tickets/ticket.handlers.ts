@@ -34,7 +34,6 @@ export const loadTicket = async (store: EventStore, ticketId: string): Promise<L
 export interface CommandOrigin {
   actor: { subject: string; role: string };
   correlationId?: string;
-  traceparent?: string;
   /** The id of the i-th event written, derived from the request's idempotency digest: a retry writes nothing twice. */
   eventId(index: number): string;
 }
@@ -82,7 +81,6 @@ export const handleTicketCommand = async (
     const metadata: EventMetadata = {
       actor: origin.actor,
       ...(origin.correlationId ? { correlationId: origin.correlationId } : {}),
-      ...(origin.traceparent ? { traceparent: origin.traceparent } : {}),
     };
     try {
       const result = await deps.store.appendToStream(

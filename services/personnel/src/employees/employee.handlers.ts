@@ -22,7 +22,6 @@ export interface Actor {
   subject: string;
   role: string;
   correlationId: string;
-  traceparent?: string;
   /** The request's idempotency digest: ids derived from it make a re-run of the same request write nothing new. */
   idSeed?: string;
 }
@@ -201,7 +200,6 @@ export const metadataOf = (actor: Actor, event: EmployeeEvent, rulesVersion: str
   return {
     actor: { subject: actor.subject, role: actor.role },
     correlationId: actor.correlationId,
-    ...(actor.traceparent ? { traceparent: actor.traceparent } : {}),
     ...(decree
       ? {
           decree: {

@@ -53,7 +53,6 @@ const actorOf = (ctx: RouteContext<unknown, unknown, unknown>, role: Role): Acto
   role: ctx.principal?.roles.includes(role) ? role : (ctx.principal?.roles[0] ?? 'none'),
   correlationId: ctx.requestId,
   ...(ctx.idempotencyKey ? { idSeed: ctx.idempotencyKey } : {}),
-  ...(typeof ctx.req.headers.traceparent === 'string' ? { traceparent: ctx.req.headers.traceparent } : {}),
 });
 
 /** The unit an employee belongs to: the career's, or before appointment the unit the appointment names. */

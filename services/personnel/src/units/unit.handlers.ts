@@ -56,7 +56,7 @@ export const handleUnitCommand = async (
           type: event.type,
           schemaVersion: unitEventRegistry.latestVersion(event.type),
           data: event.data,
-          metadata: { actor: { subject: actor.subject, role: actor.role }, correlationId: actor.correlationId, ...(actor.traceparent ? { traceparent: actor.traceparent } : {}) },
+          metadata: { actor: { subject: actor.subject, role: actor.role }, correlationId: actor.correlationId },
         })),
         { expectedRevision: expectedRevision ?? (revision < 0 ? 'no_stream' : revision) },
       );

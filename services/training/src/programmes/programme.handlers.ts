@@ -37,7 +37,6 @@ export interface CommandOrigin {
   correlationId?: string;
   /** The event that triggered a reaction. */
   causationId?: string;
-  traceparent?: string;
   /**
    * The id of the i-th event written: derived from the request's idempotency digest or the triggering event's
    * id, so a retry (of the request, or a redelivery) writes nothing twice.
@@ -95,7 +94,6 @@ export const handleProgrammeCommand = async (
       actor: origin.actor,
       ...(origin.correlationId ? { correlationId: origin.correlationId } : {}),
       ...(origin.causationId ? { causationId: origin.causationId } : {}),
-      ...(origin.traceparent ? { traceparent: origin.traceparent } : {}),
     };
     try {
       const result = await deps.store.appendToStream(
