@@ -12,9 +12,20 @@ export type DecodedEvent = CloudEvent & { eventType: string; data: unknown };
  * the dead letters are replayed, rather than being applied with a hole.
  */
 export const decodeWith =
-  (registry: EventRegistry<EventDefinition>, handle: (event: DecodedEvent, context: DeliveryContext) => void | Promise<void>) =>
+  (registry: EventRegistry<EventDefinition>, handle: (event: DecodedEvent, context: DeliveryContext) => void | Promise<void>, options: DecodeOptions = {}) =>
   (event: CloudEvent, context: DeliveryContext): void | Promise<void> => {
     const { eventType, schemaVersion } = parseCloudEventType(event.type);
-    const data: unknown = registry.parse(eventType as never, schemaVersion, event.data);
+    const data: unknown = options.fromStore
+      ? registry.upcastStored(eventType as never, schemaVersion, event.data)
+      : registry.parse(eventType as never, schemaVersion, event.data);
     return handle({ ...event, eventType, data }, context);
   };
+
+export interface DecodeOptions {
+  /**
+   * The events are read from the event store itself, which checked each one against its contract when it was
+   * appended (ADR 0010), not received from a bus: data at the latest version is taken as it is, older data is
+   * validated and upcast. A replay of the store uses this; a consumer of messages never does.
+   */
+  fromStore?: boolean;
+}

@@ -84,6 +84,21 @@ describe('the SQLite inbox', () => {
     expect(() => inbox.apply(cloudEvent(stream, 0), () => undefined)).toThrow(ConflictingEventError);
   });
 
+  it('applies within the caller\'s transaction with the same checks, and needs one open', () => {
+    const stream = newStream();
+    const [first, second] = [cloudEvent(stream, 0), cloudEvent(stream, 1)];
+    expect(() => inbox.applyWithin(first, () => project(first))).toThrow('needs an open transaction');
+    db.exec('BEGIN');
+    expect(inbox.applyWithin(first, () => project(first))).toBe('applied');
+    expect(inbox.applyWithin(first, () => project(first))).toBe('duplicate');
+    expect(() => inbox.applyWithin(cloudEvent(stream, 3), () => undefined)).toThrow(OutOfOrderError);
+    expect(inbox.applyWithin(second, () => project(second))).toBe('applied');
+    // The caller's rollback undoes the model and the inbox together.
+    db.exec('ROLLBACK');
+    expect(total()).toBe(0);
+    expect(inbox.revisionOf(stream)).toBeUndefined();
+  });
+
   it('keeps inboxes of different consumers apart in one database', () => {
     const other = openSqliteInbox(db, 'other');
     const event = cloudEvent(newStream(), 0);

@@ -4,4 +4,4 @@ export { deliver, describeError, DeliveryAbortedError, sleep, type DeliveryOutco
 export { openSqliteInbox, withInbox, OutOfOrderError, ConflictingEventError, type Inbox, type InboxOutcome } from './inbox';
 export { openLocalBus, type LocalBus, type LocalBusOptions } from './local';
 export { startRelay, LAG_COUNT_LIMIT, type Relay, type RelayLogger, type RelayOptions, type RelayStatus } from './relay';
-export { decodeWith, type DecodedEvent } from './decode';
+export { decodeWith, type DecodedEvent, type DecodeOptions } from './decode';

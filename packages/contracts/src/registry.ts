@@ -165,6 +165,16 @@ export interface EventRegistry<Definitions extends EventDefinition> {
   ): EventData<Extract<Definitions, { type: Type }>>;
   /** Like `parse`, for an event whose type is only known at run time; keeps the event's other fields. */
   parseEvent<Event extends VersionedEvent>(event: Event): Omit<Event, 'type' | 'schemaVersion' | 'data'> & LatestEvent<Definitions>;
+  /**
+   * For data a store checked against this version's schema when it was appended (ADR 0010): the latest version's
+   * data as it is, without validating it again; an older version validated and upcast as `parse` does.
+   * @throws UnknownEventTypeError, UnknownEventVersionError, FutureEventVersionError, or EventSchemaError for older data.
+   */
+  upcastStored<Type extends Definitions['type']>(
+    type: Type,
+    version: number,
+    data: unknown,
+  ): EventData<Extract<Definitions, { type: Type }>>;
   /** Whether the type is registered. */
   has(type: string): type is Definitions['type'];
   /** The version new events of this type are written at. */
@@ -213,6 +223,7 @@ export const createEventRegistry = <Definitions extends EventDefinition>(
 
   return {
     parse: (type, version, data) => parse(type, version, data) as never,
+    upcastStored: (type, version, data) => (version === lookup(type).latestVersion ? data : parse(type, version, data)) as never,
     parseEvent: (event) =>
       ({
         ...event,

@@ -43,6 +43,24 @@ const noteAdded = defineEvent({
 const registry = createEventRegistry([employeeRenamed, noteAdded]);
 
 describe('the event registry', () => {
+  describe('when data comes from a store that checked it on append (upcastStored)', () => {
+    it('takes data at the latest version as it is, without validating it again', () => {
+      const stored = { givenName: 'Budi', familyName: 'Santoso' };
+      expect(registry.upcastStored('EmployeeRenamed', 3, stored)).toBe(stored);
+      expect(registry.upcastStored('NoteAdded', 1, { text: 'not validated' })).toEqual({ text: 'not validated' });
+    });
+
+    it('validates and upcasts data at an older version, as parse does', () => {
+      expect(registry.upcastStored('EmployeeRenamed', 1, { name: 'Siti Nurhaliza' })).toEqual({ givenName: 'Siti', familyName: 'Nurhaliza' });
+      expect(() => registry.upcastStored('EmployeeRenamed', 1, { name: '' })).toThrow(EventSchemaError);
+    });
+
+    it('refuses a type or version it does not know', () => {
+      expect(() => registry.upcastStored('EmployeeTeleported' as never, 1, {})).toThrow(UnknownEventTypeError);
+      expect(() => registry.upcastStored('EmployeeRenamed', 4, {})).toThrow(FutureEventVersionError);
+    });
+  });
+
   describe('when data was stored at an old version', () => {
     it('upcasts it to the latest version', () => {
       const renamed = registry.parse('EmployeeRenamed', 1, { name: 'Siti Nurhaliza Putri' });

@@ -7,6 +7,7 @@ import {
   type Decision,
   type EmployeeType,
   type Position,
+  type VersionedEvent,
 } from '@asn/contracts';
 import type { Database } from 'better-sqlite3';
 import {
@@ -19,6 +20,9 @@ import {
   type LeftBy,
 } from './career';
 import { personnelTopicRegistry } from './topic';
+
+/** The personnel topic's events at their latest version, discriminated on `type`. */
+type PersonnelTopicData = ReturnType<typeof personnelTopicRegistry.parseEvent<VersionedEvent>>;
 
 export type { LeftBy };
 
@@ -57,6 +61,7 @@ export interface PersonnelTopicEvent {
   /** The stream: `employee-<uuid>` or `unit-<uuid>`. */
   subject: string;
   eventType: string;
+  /** Decoded with `personnelTopicRegistry` (or a registry holding its types): at the latest version, valid. */
   data: unknown;
   /** Recording time; not used: recording order is the order of `apply` calls. */
   time?: string;
@@ -64,10 +69,11 @@ export interface PersonnelTopicEvent {
 
 export interface OrgChart {
   /**
-   * Applies one decoded personnel-topic event. Call it inside the consumer's inbox transaction: it writes
-   * only this database, synchronously. Applying the same event again changes nothing.
-   * @throws EventContractError when the data fails its schema or the type is unknown, InvalidStreamIdError
-   * when the subject is not an employee or unit stream or does not fit the type: both are dead letters.
+   * Applies one decoded personnel-topic event (`decodeWith` validated and upcast it; it is not validated
+   * again). Call it inside the consumer's inbox transaction: it writes only this database, synchronously.
+   * Applying the same event again changes nothing.
+   * @throws UnknownEventTypeError when the type is not of the personnel topic, InvalidStreamIdError when the
+   * subject is not an employee or unit stream or does not fit the type: both are dead letters.
    */
   apply(event: PersonnelTopicEvent): OrgChange | undefined;
   /** The employee as of the date; undefined when not (yet) appointed on that date. */
@@ -335,13 +341,10 @@ export const openOrgChart = (db: Database, options: OrgChartOptions = {}): OrgCh
     return { kind: 'unit-changed', unitId };
   };
 
-  const apply = db.transaction((event: PersonnelTopicEvent): OrgChange | undefined => {
+  const applyNow = (event: PersonnelTopicEvent): OrgChange | undefined => {
     if (!personnelTopicRegistry.has(event.eventType)) throw new UnknownEventTypeError(event.eventType);
-    const parsed = personnelTopicRegistry.parseEvent({
-      type: event.eventType,
-      schemaVersion: personnelTopicRegistry.latestVersion(event.eventType),
-      data: event.data,
-    });
+    // Decoded by the caller (`decodeWith`): validated and upcast to the latest version once, not again here.
+    const parsed = { type: event.eventType, data: event.data } as PersonnelTopicData;
     const { category, id } = parseStreamId(event.subject);
     const expected = personnelEventRegistry.has(parsed.type)
       ? 'employee'
@@ -398,12 +401,18 @@ export const openOrgChart = (db: Database, options: OrgChartOptions = {}): OrgCh
         return changeUnit(id, (current) => current && { ...current, dissolved_on: tmt });
       }
     }
-  });
+  };
+  // Inside the caller's (inbox) transaction, no savepoint of its own (nor for settle): SQLite copies every page
+  // a savepoint touches to a sub-journal first, which made each event cost several times its writes.
+  const applyInTransaction = db.transaction(applyNow);
+  const apply = (event: PersonnelTopicEvent): OrgChange | undefined => (db.inTransaction ? applyNow(event) : applyInTransaction(event));
 
-  const settleNow = db.transaction(() => {
+  const settleMarked = (): void => {
     for (const { employee_id } of pending.all()) refold(employee_id);
     unmark.run();
-  });
+  };
+  const settleInTransaction = db.transaction(settleMarked);
+  const settleNow = (): void => (db.inTransaction ? settleMarked() : settleInTransaction());
   /** Before a query of employees: refold the marked ones (lazy mode; nothing is marked in eager mode). */
   const settle = (): void => {
     if (lazy && pending.get() !== undefined) settleNow();

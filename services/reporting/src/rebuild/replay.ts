@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
-import { decodeWith, openSqliteInbox, type DecodedEvent } from '@asn/bus';
+import { decodeWith, openSqliteInbox, type DecodedEvent, type Inbox } from '@asn/bus';
 import { contextOfTopic, publishedCategories, toCloudEvent } from '@asn/contracts';
-import type { EventStore } from '@asn/event-store';
+import type { EventStore, RecordedEvent } from '@asn/event-store';
 import type { Database } from 'better-sqlite3';
 import { REPORTED_TOPICS, reportedRegistry, type ReadModels } from '../readModels';
 
@@ -65,11 +65,16 @@ export interface ReplayResult extends ReplayProgress {
 const MAX_SKIPPED_KEPT = 100;
 
 /**
- * Replays the store's reported categories into read models, as the live consumer would apply them (decoded
- * with the topics' contracts, upcast, through the inbox, so that the live consumer continuing on the same
- * database skips what the replay applied), but many events per transaction: a read model rebuilt from
- * position 0 is disposable until it is swapped in, so it needs no durable commit per event. An event that
- * does not decode or apply is rolled back alone (a savepoint) and reported, as a dead letter would be.
+ * Replays the store's reported categories into read models, as the live consumer would apply them (upcast with
+ * the topics' contracts, through the inbox, so that the live consumer continuing on the same database skips what
+ * the replay applied), but many events per transaction: a read model rebuilt from position 0 is disposable until
+ * it is swapped in, so it needs no durable commit per event. The events come from the store, whose appends met
+ * their contracts (ADR 0010), so data at its latest version is not validated again.
+ *
+ * Each batch is applied in one transaction without savepoints (SQLite copies every page a savepoint touches to a
+ * sub-journal first: the cost of a replay was mostly that). When an event of the batch does not decode or apply,
+ * the batch is rolled back and applied again one event at a time, each in a savepoint: the event is left out
+ * alone and reported, as a dead letter would be, and the rest of the batch is applied.
  */
 export const replayInto = async (options: ReplayOptions): Promise<ReplayResult> => {
   const started = performance.now();
@@ -82,44 +87,62 @@ export const replayInto = async (options: ReplayOptions): Promise<ReplayResult> 
   let skippedCount = 0;
   let events = 0;
   let position = options.after ?? 0;
-  const apply = decodeWith(reportedRegistry, (event: DecodedEvent) => {
-    inbox.apply(event, () => readModels.apply(event));
-  });
   const context = { group: options.group, topic: 'replay', attempt: 0 };
-  const wanted = options.stream;
-  let inBatch = 0;
-  db.exec('BEGIN');
-  try {
-    for await (const recorded of store.readAll({ after: position, categories: options.categories ?? REPORTED_CATEGORIES })) {
-      if (recorded.position > head) break;
-      options.signal?.throwIfAborted();
-      position = recorded.position;
-      if (wanted !== undefined && recorded.stream !== wanted && !recorded.stream.startsWith('unit-')) continue;
-      if (options.accept && !options.accept(recorded.stream, recorded.revision)) continue;
-      try {
-        void apply(toCloudEvent(recorded), context);
-      } catch (error) {
-        skippedCount += 1;
-        if (skipped.length < MAX_SKIPPED_KEPT)
-          skipped.push({ position: recorded.position, stream: recorded.stream, revision: recorded.revision, type: recorded.type, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
-      }
-      events += 1;
-      inBatch += 1;
-      if (inBatch >= batchSize) {
-        db.exec('COMMIT');
-        inBatch = 0;
-        // Let requests and the service's timers in between batches.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        db.exec('BEGIN');
-      }
-      if (events % progressEvery === 0) options.onProgress?.({ events, position, head });
+  const decoding = (inboxApply: Inbox['apply']) =>
+    decodeWith(reportedRegistry, (event: DecodedEvent) => void inboxApply(event, () => readModels.apply(event)), { fromStore: true });
+  const applyWithin = decoding((event, update) => inbox.applyWithin(event, update));
+  const applyAlone = decoding((event, update) => inbox.apply(event, update));
+  const skip = (recorded: RecordedEvent, error: unknown): void => {
+    skippedCount += 1;
+    if (skipped.length < MAX_SKIPPED_KEPT)
+      skipped.push({ position: recorded.position, stream: recorded.stream, revision: recorded.revision, type: recorded.type, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+  };
+  /** Applies the batch in one transaction; on a failure, again one event at a time. */
+  const applyBatch = (batch: readonly RecordedEvent[]): void => {
+    db.exec('BEGIN');
+    try {
+      for (const recorded of batch) void applyWithin(toCloudEvent(recorded), context);
+      db.exec('COMMIT');
+      return;
+    } catch {
+      db.exec('ROLLBACK');
     }
-    readModels.settle();
-    db.exec('COMMIT');
-  } catch (error) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    throw error;
+    db.exec('BEGIN');
+    try {
+      for (const recorded of batch) {
+        try {
+          void applyAlone(toCloudEvent(recorded), context);
+        } catch (error) {
+          skip(recorded, error);
+        }
+      }
+      db.exec('COMMIT');
+    } catch (error) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw error;
+    }
+  };
+
+  const wanted = options.stream;
+  let batch: RecordedEvent[] = [];
+  for await (const recorded of store.readAll({ after: position, categories: options.categories ?? REPORTED_CATEGORIES })) {
+    if (recorded.position > head) break;
+    options.signal?.throwIfAborted();
+    position = recorded.position;
+    if (wanted !== undefined && recorded.stream !== wanted && !recorded.stream.startsWith('unit-')) continue;
+    if (options.accept && !options.accept(recorded.stream, recorded.revision)) continue;
+    batch.push(recorded);
+    events += 1;
+    if (batch.length >= batchSize) {
+      applyBatch(batch);
+      batch = [];
+      // Let requests and the service's timers in between batches.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (events % progressEvery === 0) options.onProgress?.({ events, position, head });
   }
+  applyBatch(batch);
+  db.transaction(() => readModels.settle())();
   position = Math.max(position, head);
   options.onProgress?.({ events, position, head });
   return { events, position, head, skipped, skippedCount, milliseconds: performance.now() - started };
