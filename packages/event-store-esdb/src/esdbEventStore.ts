@@ -23,6 +23,7 @@ import {
   type VerifiableEvent,
   type VerifyReport,
   tracedAppend,
+  type EventCheck,
 } from '@asn/event-store';
 import type { EsdbAllSubscription, EsdbClient, EsdbEventData, EsdbRecordedEvent } from './client';
 import {
@@ -55,6 +56,8 @@ export interface EsdbEventStoreOptions {
    * `<namespace>.<stream>` there, and it sees no other's. None by default: the streams keep their names.
    */
   namespace?: string;
+  /** Each event before it is appended: the data to store, or a throw that refuses the append (the runtime's contract check). */
+  checkEvent?: EventCheck;
 }
 
 /** What this engine keeps in an ESDB event's metadata beside the caller's metadata text. */
@@ -118,7 +121,7 @@ export class EsdbEventStore implements EventStore {
 
   appendToStream(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     // Timed and traced by whoever listens on the append channel, as the SQLite engine's.
-    return tracedAppend(events, (traced) => this.append(stream, traced, options));
+    return tracedAppend(events, (traced) => this.append(stream, traced, options), this.options.checkEvent);
   }
 
   private async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {

@@ -9,6 +9,7 @@ import {
   revisionMatches,
   startSubscription,
   tracedAppend,
+  type EventCheck,
   waitForSignal,
   WrongExpectedRevisionError,
   type AppendOptions,
@@ -42,6 +43,8 @@ export interface SqliteEventStoreOptions {
   mmapBytes?: number;
   /** Rows fetched per query when reading; bounds memory on long reads. */
   pageSize?: number;
+  /** Each event before it is appended: the data to store, or a throw that refuses the append (the runtime's contract check). */
+  checkEvent?: EventCheck;
 }
 
 export interface SqlitePragmas {
@@ -75,6 +78,7 @@ export class SqliteEventStore implements EventStore {
   private readonly db: Db;
   private readonly pageSize: number;
   private readonly pollMs: number;
+  private readonly checkEvent: EventCheck | undefined;
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
   private localCommits = 0;
@@ -89,6 +93,7 @@ export class SqliteEventStore implements EventStore {
     this.db = new Database(options.path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     this.pageSize = options.pageSize ?? 512;
     this.pollMs = options.pollMs ?? 100;
+    this.checkEvent = options.checkEvent;
     try {
       this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
       if (!options.readonly) {
@@ -133,7 +138,7 @@ export class SqliteEventStore implements EventStore {
 
   appendToStream(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     // Timed (and traced) by whoever listens, e.g. @asn/service-kit's telemetry; free while no one does.
-    return tracedAppend(events, (traced) => this.append(stream, traced, options));
+    return tracedAppend(events, (traced) => this.append(stream, traced, options), this.checkEvent);
   }
 
   private async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {

@@ -37,6 +37,6 @@ export {
   type HeadsDigest,
   type SignedDigest,
 } from './digest';
-export { APPEND_CHANNEL, tracedAppend, type AppendMessage } from './appendChannel';
+export { APPEND_CHANNEL, tracedAppend, type AppendMessage, type EventCheck } from './appendChannel';
 export { InMemoryEventStore } from './inMemory';
 export { derivedId, newId } from './ids';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { openLocalBus, startRelay, type Bus, type Relay } from '@asn/bus';
 import { Topics, type Context } from '@asn/contracts';
 import type { EventStore } from '@asn/event-store';
+import { contractCheck } from './contractCheck';
 import { openSqliteEventStore, type SqliteEventStore } from '@asn/event-store-sqlite';
 import { loadOrCreateMasterKey } from '@asn/privacy';
 import {
@@ -95,7 +96,7 @@ const open = async <Config extends ServiceConfig>(
   const storePath = join(dataDir, 'asn.db');
   const mmapBytes = config.STORE_MMAP_MB * MIB;
   const sqlite: SqliteEventStore | undefined =
-    config.EVENT_STORE === 'sqlite' ? openSqliteEventStore({ path: storePath, mmapBytes }) : undefined;
+    config.EVENT_STORE === 'sqlite' ? openSqliteEventStore({ path: storePath, mmapBytes, checkEvent: contractCheck }) : undefined;
   const store: EventStore = sqlite ?? (await openEsdb(config));
   // NORMAL, not FULL: commands derive their event ids from the Idempotency-Key, so a record lost with the
   // power makes a retry run again and find its own events; the event store alone carries durability.
@@ -161,7 +162,7 @@ const open = async <Config extends ServiceConfig>(
 const openEsdb = async (config: ServiceConfig): Promise<EventStore> => {
   if (!config.ESDB_CONNECTION_STRING) throw new ConfigError([{ key: 'ESDB_CONNECTION_STRING', message: 'required when EVENT_STORE=esdb' }]);
   const { connectEsdb, openEsdbEventStore } = await import('@asn/event-store-esdb');
-  return openEsdbEventStore({ client: connectEsdb(config.ESDB_CONNECTION_STRING) });
+  return openEsdbEventStore({ client: connectEsdb(config.ESDB_CONNECTION_STRING), checkEvent: contractCheck });
 };
 
 /**

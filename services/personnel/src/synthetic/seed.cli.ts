@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { openSqliteEventStore } from '@asn/event-store-sqlite';
+import { contractCheck } from '@asn/runtime';
 import { createFieldCipher, deriveKey, loadOrCreateMasterKey, openSqliteKeyStore } from '@asn/privacy';
 import { z } from 'zod';
 import { isCalendarDate } from '@asn/contracts';
@@ -88,7 +89,8 @@ const main = async (): Promise<number> => {
   const storePath = join(dataDir, 'asn.db');
 
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const store = openSqliteEventStore({ path: storePath });
+  // The services' own check (ADR 0010): the city holds only events that meet their contracts.
+  const store = openSqliteEventStore({ path: storePath, checkEvent: contractCheck });
   try {
     // Checked before generating, which takes seconds; seedCity checks again before it writes.
     if (await storeHoldsEmployees(store)) {
