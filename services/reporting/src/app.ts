@@ -62,12 +62,14 @@ export const createApp = async (deps: ReportingDeps): Promise<ReportingApp> => {
   // The routes read whichever read models are live (another database after a rebuild).
   const readModels = () => live.current();
   const careers = () => readModels().careers;
+  // The city's calendar (its clock: WIB in the shipped rules): "today" is the city's date, not UTC's.
+  const calendar = workingCalendar(feedbackRules);
   const complaintFigures = (asOf: string) => {
     const models = readModels();
-    return complaintTimeliness(asOf, models.complaints.tickets(workingCalendar(feedbackRules).endOf(asOf)), (id) => models.orgChart.unit(id)?.name, feedbackRules.utcOffsetMinutes);
+    return complaintTimeliness(asOf, models.complaints.tickets(calendar.endOf(asOf)), (id) => models.orgChart.unit(id)?.name, feedbackRules.utcOffsetMinutes);
   };
   const digests = deps.digests ? startDigests({ ...deps.digests, logger: deps.logger, now }) : undefined;
-  const today = () => now().toISOString().slice(0, 10);
+  const today = () => calendar.localDate(now());
   const app = serviceApp(deps, {
     service: SERVICE,
     routes: [...careerRoutes({ careers, audit: deps.audit, today }), ...movementRoutes({ careers, audit: deps.audit, today }), ...publicFigureRoutes({ careers, today, complaints: complaintFigures, rateLimit: deps.publicRateLimit ?? { limit: 60, windowSeconds: 60 } }), ...(digests ? digestRoutes({ digests, audit: deps.audit }) : []), ...rebuildRoutes({ live, audit: deps.audit }), ...appraisalRoutes({ readModels, audit: deps.audit }), ...jpRoutes({ readModels, audit: deps.audit, today }), ...complaintRoutes({ readModels, audit: deps.audit, now }), ...personalDataAccessRoutes(deps.audit)],

@@ -165,9 +165,9 @@ describe('the roster', () => {
     expect(await roster('asOf=1999-12-31')).toEqual({ asOf: '1999-12-31', total: 0, items: [] });
   });
 
-  it('reads as of today by default', async () => {
+  it('reads as of today (the city\'s date, WIB) by default', async () => {
     const page = await roster('');
-    expect(page.asOf).toBe(new Date().toISOString().slice(0, 10));
+    expect(page.asOf).toBe(new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10));
     expect(ids(page)).toEqual([B, G, A, C]);
   });
 
@@ -332,4 +332,23 @@ describe('a roster larger than the largest page', () => {
     const rest = (await staff.get('/v1/roster?asOf=2021-01-01&limit=1000&offset=1000').expect(200)).body as RosterPage;
     expect(ids(rest)).toEqual([anEmployeeId(10_000 + COUNT)]);
   }, 60_000);
+});
+
+describe("today is the city's date", () => {
+  // 20:00 UTC on 31 December is 03:00 WIB on 1 January: the city's new year, not UTC's old one.
+  const evening = new Date('2025-12-31T20:00:00Z');
+  let city: ReportingHarness;
+  beforeAll(async () => {
+    city = await startReportingHarness({ now: () => evening, withoutDigests: true });
+    const unitId = await establishUnit(city.store, U1, 'Dinas Pendidikan');
+    await record(city.store, appointed(A, '2026-01-01', { unitId }));
+    await waitUntil('the appointment is read', () => city.reporting.careers.employeeIds().length === 1, 20_000);
+  }, 60_000);
+  afterAll(async () => city.close());
+
+  it('reads the roster as of the date in Tanjungbalai (WIB) by default: someone appointed from 1 January is on it', async () => {
+    const page = (await (await city.as('hr-staff')).get('/v1/roster').expect(200)).body as RosterPage;
+    expect(page.asOf).toBe('2026-01-01');
+    expect(ids(page)).toEqual([A]);
+  });
 });
