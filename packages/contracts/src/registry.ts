@@ -166,6 +166,12 @@ export interface EventRegistry<Definitions extends EventDefinition> {
   /** Like `parse`, for an event whose type is only known at run time; keeps the event's other fields. */
   parseEvent<Event extends VersionedEvent>(event: Event): Omit<Event, 'type' | 'schemaVersion' | 'data'> & LatestEvent<Definitions>;
   /**
+   * Validates data at its own version, without upcasting it: what a store keeps (ADR 0010). Returns the data as
+   * that version's schema reads it.
+   * @throws UnknownEventTypeError, UnknownEventVersionError, FutureEventVersionError or EventSchemaError.
+   */
+  check(type: Definitions['type'], version: number, data: unknown): unknown;
+  /**
    * For data a store checked against this version's schema when it was appended (ADR 0010): the latest version's
    * data as it is, without validating it again; an older version validated and upcast as `parse` does.
    * @throws UnknownEventTypeError, UnknownEventVersionError, FutureEventVersionError, or EventSchemaError for older data.
@@ -208,13 +214,19 @@ export const createEventRegistry = <Definitions extends EventDefinition>(
     return result.data;
   };
 
-  const parse = (type: string, version: number, data: unknown): unknown => {
+  /** The schema steps from `version` to the latest. */
+  const stepsFrom = (type: string, version: number): [VersionStep, ...VersionStep[]] => {
     const d = lookup(type);
     const first = d.versions[0]?.version ?? 1;
     if (!Number.isSafeInteger(version) || version < first) throw new UnknownEventVersionError(type, version);
     if (version > d.latestVersion) throw new FutureEventVersionError(type, version, d.latestVersion);
     const [stored, ...later] = d.versions.slice(version - first);
     if (!stored) throw new UnknownEventVersionError(type, version);
+    return [stored, ...later];
+  };
+
+  const parse = (type: string, version: number, data: unknown): unknown => {
+    const [stored, ...later] = stepsFrom(type, version);
     // Validating after every upcast too catches an upcaster that drifted from the schema it targets.
     let current = validate(type, stored, data);
     for (const step of later) current = validate(type, step, step.upcast?.(current), step.version - 1);
@@ -223,6 +235,7 @@ export const createEventRegistry = <Definitions extends EventDefinition>(
 
   return {
     parse: (type, version, data) => parse(type, version, data) as never,
+    check: (type, version, data) => validate(type, stepsFrom(type, version)[0], data),
     upcastStored: (type, version, data) => (version === lookup(type).latestVersion ? data : parse(type, version, data)) as never,
     parseEvent: (event) =>
       ({

@@ -43,6 +43,16 @@ const noteAdded = defineEvent({
 const registry = createEventRegistry([employeeRenamed, noteAdded]);
 
 describe('the event registry', () => {
+  describe('when a store checks data before appending it (check)', () => {
+    it('validates it at its own version and does not upcast it', () => {
+      expect(registry.check('EmployeeRenamed', 1, { name: 'Siti Nurhaliza' })).toEqual({ name: 'Siti Nurhaliza' });
+      expect(registry.check('EmployeeRenamed', 2, { givenName: 'Siti', familyName: 'Nurhaliza' })).toEqual({ givenName: 'Siti', familyName: 'Nurhaliza' });
+      expect(() => registry.check('EmployeeRenamed', 1, { givenName: 'Siti', familyName: 'Nurhaliza' })).toThrow(EventSchemaError);
+      expect(() => registry.check('EmployeeRenamed', 4, { name: 'Siti' })).toThrow(FutureEventVersionError);
+      expect(() => registry.check('EmployeeRenamed', 0, { name: 'Siti' })).toThrow(UnknownEventVersionError);
+    });
+  });
+
   describe('when data comes from a store that checked it on append (upcastStored)', () => {
     it('takes data at the latest version as it is, without validating it again', () => {
       const stored = { givenName: 'Budi', familyName: 'Santoso' };

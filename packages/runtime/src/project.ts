@@ -18,6 +18,7 @@ export const combineRegistries = (...registries: readonly AnyRegistry[]): AnyReg
   return {
     parse: (type, version, data) => owner(type).parse(type, version, data),
     parseEvent: (event) => owner(event.type).parseEvent(event),
+    check: (type, version, data) => owner(type).check(type, version, data),
     upcastStored: (type, version, data) => owner(type).upcastStored(type, version, data),
     has: (type): type is string => registries.some((registry) => registry.has(type)),
     latestVersion: (type) => owner(type).latestVersion(type),
