@@ -15,7 +15,8 @@ export const reportedRegistry = combineRegistries(personnelTopicRegistry, evalua
 /**
  * One read model of the reporting service: its own tables in the read-model database, fed one decoded event
  * at a time (inside the consumer's inbox transaction: it must be synchronous and may throw to refuse the
- * event). It ignores the events it has no use for.
+ * event). It ignores the events it has no use for. It keeps no state outside the database: a replay that
+ * meets an event it cannot apply rolls its whole batch back and applies the batch again.
  */
 export interface ReadModelPart {
   apply(event: DecodedEvent): void;
