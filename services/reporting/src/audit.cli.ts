@@ -151,7 +151,8 @@ interface ReadModel {
 
 /**
  * Folds the store's personnel-topic events into the service's read models, in memory, with the service's own
- * replay (`replayInto`: the consumer's decoding, validation and inbox, each event in a savepoint).
+ * replay (`replayInto`: the consumer's decoding and inbox), every event validated against its contract as the
+ * live consumer does (a backup may predate the store's check on append, ADR 0010).
  */
 const readStore = async (path: string, employeeId?: string): Promise<ReadModel> => {
   const store = new SqliteEventStore({ path, readonly: true });
@@ -168,6 +169,7 @@ const readStore = async (path: string, employeeId?: string): Promise<ReadModel> 
       readModels,
       group: 'audit',
       until: head,
+      validate: true,
       categories: publishedCategories.personnel,
       progressEvery: PROGRESS_EVERY,
       onProgress: ({ events, position }) => {

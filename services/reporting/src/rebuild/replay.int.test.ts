@@ -51,6 +51,22 @@ describe('replayInto', () => {
     }
   });
 
+  it('trusts the store\'s check on append, unless asked to validate each event as the live consumer does', async () => {
+    // Written past the check (this store has none): a promotion to a rank that does not exist.
+    const bad = decided(B, { kind: 'promotion', promotionKind: 'regular', golongan: 'III/b' }, '2021-04-01');
+    await store.appendToStream(`employee-${B}`, [{ id: newId(), type: bad.eventType, data: { ...(bad.data as object), decision: { kind: 'promotion', promotionKind: 'regular', golongan: 'IX/z' } } }]);
+
+    const trusted = await replay(1_000);
+    expect(trusted.skippedCount).toBe(0);
+    expect(openReadModels(db).careers.recordOf(B, '2021-06-01')?.rank?.golongan).toBe('IX/z');
+
+    const strict = new Database(':memory:');
+    const validated = await replayInto({ store, db: strict, readModels: openReadModels(strict), group: 'reporting', validate: true });
+    expect(validated.skipped.map((s) => ({ stream: s.stream, revision: s.revision, reason: s.reason.split(':')[0] }))).toEqual([{ stream: `employee-${B}`, revision: 1, reason: 'EventSchemaError' }]);
+    expect(openReadModels(strict).careers.recordOf(B, '2021-06-01')?.rank?.golongan).not.toBe('IX/z');
+    strict.close();
+  });
+
   it('leaves out an event it cannot apply, alone: the rest of its transaction is applied, and the event is reported', async () => {
     // A unit event on an employee stream (the org chart refuses it) and a type no contract knows, between good events.
     await record(store, transferred(A, '2020-01-01', U2));

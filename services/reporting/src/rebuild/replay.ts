@@ -49,6 +49,12 @@ export interface ReplayOptions {
   /** Apply only the events this accepts (the others are read past): a replay to the live model's own cut. */
   accept?: (stream: string, revision: number) => boolean;
   batchSize?: number;
+  /**
+   * Validate each event against its contract, as a consumer of messages does, instead of trusting the store's
+   * check on append (ADR 0010): for the auditor's tool, which must answer as the live consumer would even from a
+   * store written before that check. Slower.
+   */
+  validate?: boolean;
   onProgress?: (progress: ReplayProgress) => void;
   /** How often `onProgress` is called, in events. */
   progressEvery?: number;
@@ -89,7 +95,7 @@ export const replayInto = async (options: ReplayOptions): Promise<ReplayResult> 
   let position = options.after ?? 0;
   const context = { group: options.group, topic: 'replay', attempt: 0 };
   const decoding = (inboxApply: Inbox['apply']) =>
-    decodeWith(reportedRegistry, (event: DecodedEvent) => void inboxApply(event, () => readModels.apply(event)), { fromStore: true });
+    decodeWith(reportedRegistry, (event: DecodedEvent) => void inboxApply(event, () => readModels.apply(event)), { fromStore: options.validate !== true });
   const applyWithin = decoding((event, update) => inbox.applyWithin(event, update));
   const applyAlone = decoding((event, update) => inbox.apply(event, update));
   const skip = (recorded: RecordedEvent, error: unknown): void => {
