@@ -25,8 +25,6 @@ export class DeliveryAbortedError extends Error {
   override readonly name = 'DeliveryAbortedError';
 }
 
-// The bounded wait lives in @asn/event-store, shared with the engines.
-export { sleep };
 
 /** The dead letter's reason for an error: its class and message, never a stack (it may hold data). */
 export const describeError = (error: unknown): { errorClass: string; reason: string } =>

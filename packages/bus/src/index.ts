@@ -1,6 +1,6 @@
 export type { Bus, Consumer, DeadLetter, DeliveryContext, EncodedBatch, Handler, Publisher, SubscribeOptions } from './types';
 export { TransientError, isTransient } from './types';
-export { deliver, describeError, DeliveryAbortedError, sleep, type DeliveryOutcome, type DeliveryPolicy } from './deliver';
+export { deliver, describeError, DeliveryAbortedError, type DeliveryOutcome, type DeliveryPolicy } from './deliver';
 export { openSqliteInbox, withInbox, OutOfOrderError, ConflictingEventError, type Inbox, type InboxOutcome } from './inbox';
 export { openLocalBus, type LocalBus, type LocalBusOptions } from './local';
 export { startRelay, LAG_COUNT_LIMIT, type Relay, type RelayLogger, type RelayOptions, type RelayStatus } from './relay';

@@ -1,8 +1,8 @@
 import { publishedCategories, toCloudEvent, Topics, type Context } from '@asn/contracts';
 import type { CloudEvent } from '@asn/contracts';
-import type { CheckpointStore, EventStore, RecordedEvent, Subscription } from '@asn/event-store';
+import { sleep, type CheckpointStore, type EventStore, type RecordedEvent, type Subscription } from '@asn/event-store';
 import { propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { describeError, sleep, traceContextOf } from './deliver';
+import { describeError, traceContextOf } from './deliver';
 import { isTransient } from './types';
 import type { EncodedBatch, Publisher } from './types';
 

@@ -22,6 +22,7 @@ import {
   type Subscription,
   type VerifiableEvent,
   type VerifyReport,
+  sleep,
   tracedAppend,
   type EventCheck,
 } from '@asn/event-store';
@@ -33,7 +34,6 @@ import {
   isWrongExpectedVersion,
   readStartFor,
   retryTransient,
-  sleep,
   streamNames,
   toConcurrencyError,
   toPortPosition,

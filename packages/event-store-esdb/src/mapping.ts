@@ -119,8 +119,6 @@ export const backoffMs = (attempt: number, options: BackoffOptions = {}): number
   return Math.round(ceiling / 2 + (ceiling / 2) * (options.random ?? Math.random)());
 };
 
-export { sleep };
-
 /**
  * Runs `attempt` until it succeeds, waiting with capped backoff after transient errors (a dropped
  * connection, a leader change); any other error, or an abort, ends it.

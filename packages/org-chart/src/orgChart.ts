@@ -402,17 +402,20 @@ export const openOrgChart = (db: Database, options: OrgChartOptions = {}): OrgCh
       }
     }
   };
-  // Inside the caller's (inbox) transaction, no savepoint of its own (nor for settle): SQLite copies every page
-  // a savepoint touches to a sub-journal first, which made each event cost several times its writes.
-  const applyInTransaction = db.transaction(applyNow);
-  const apply = (event: PersonnelTopicEvent): OrgChange | undefined => (db.inTransaction ? applyNow(event) : applyInTransaction(event));
-
-  const settleMarked = (): void => {
+  /**
+   * `fn` inside the caller's (inbox) transaction when one is open, without a savepoint of its own (SQLite copies
+   * every page a savepoint touches to a sub-journal first, which made each event cost several times its writes);
+   * otherwise in a transaction of its own.
+   */
+  const transactional = <Args extends unknown[], Result>(fn: (...args: Args) => Result): ((...args: Args) => Result) => {
+    const own = db.transaction(fn);
+    return (...args) => (db.inTransaction ? fn(...args) : own(...args));
+  };
+  const apply = transactional(applyNow);
+  const settleNow = transactional((): void => {
     for (const { employee_id } of pending.all()) refold(employee_id);
     unmark.run();
-  };
-  const settleInTransaction = db.transaction(settleMarked);
-  const settleNow = (): void => (db.inTransaction ? settleMarked() : settleInTransaction());
+  });
   /** Before a query of employees: refold the marked ones (lazy mode; nothing is marked in eager mode). */
   const settle = (): void => {
     if (lazy && pending.get() !== undefined) settleNow();

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { openLocalBus, startRelay, type Bus, type Relay } from '@asn/bus';
 import { Topics, type Context } from '@asn/contracts';
 import type { EventStore } from '@asn/event-store';
-import { contractCheck } from './contractCheck';
 import { openSqliteEventStore, type SqliteEventStore } from '@asn/event-store-sqlite';
 import { loadOrCreateMasterKey } from '@asn/privacy';
 import {
@@ -19,6 +18,7 @@ import {
   type TokenVerifier,
 } from '@asn/service-kit';
 import type { ServiceConfig } from './config';
+import { contractCheck } from './contractCheck';
 
 /** A service: one of the contexts that publish a topic, or the reporting service, which only reads them. */
 export type ServiceName = Context | 'reporting';

@@ -1,4 +1,5 @@
-import { sleep, type Bus, type Consumer, type DecodedEvent } from '@asn/bus';
+import { type Bus, type Consumer, type DecodedEvent } from '@asn/bus';
+import { sleep } from '@asn/event-store';
 import { evaluationEventRegistry, Predicate, Topics, type EvaluationEventData } from '@asn/contracts';
 import { project } from '@asn/runtime';
 import type { Logger } from '@asn/service-kit';

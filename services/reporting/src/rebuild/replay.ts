@@ -105,6 +105,7 @@ export const replayInto = async (options: ReplayOptions): Promise<ReplayResult> 
   };
   /** Applies the batch in one transaction; on a failure, again one event at a time. */
   const applyBatch = (batch: readonly RecordedEvent[]): void => {
+    if (batch.length === 0) return;
     db.exec('BEGIN');
     try {
       for (const recorded of batch) void applyWithin(toCloudEvent(recorded), context);

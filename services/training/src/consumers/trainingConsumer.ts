@@ -1,6 +1,6 @@
-import { decodeWith, sleep, type Bus, type Consumer, type DecodedEvent } from '@asn/bus';
+import { decodeWith, type Bus, type Consumer, type DecodedEvent } from '@asn/bus';
 import { type EvaluationEvents, evaluationEventRegistry, parseStreamId, Topics, toCloudEvent, trainingEventRegistry, type EventData } from '@asn/contracts';
-import { derivedId, type RecordedEvent } from '@asn/event-store';
+import { derivedId, sleep, type RecordedEvent } from '@asn/event-store';
 import { personnelTopicRegistry } from '@asn/org-chart';
 import { project } from '@asn/runtime';
 import type { Logger } from '@asn/service-kit';
