@@ -30,16 +30,31 @@ export interface Inbox {
    */
   apply(event: CloudEvent, update: () => void): InboxOutcome;
   /**
-   * `apply` inside a transaction the caller holds, without a savepoint of its own: cheaper for a replay that
-   * applies many events per transaction, but on a throw the caller must roll its transaction back (what
-   * `update` wrote is not undone alone).
-   * @throws as `apply`; Error when no transaction is open.
+   * Applies many events inside a transaction the caller holds, without a savepoint per event: the same checks as
+   * `apply`, against the revisions the batch has seen (read from the table once per stream), and each stream's row
+   * written once, by the batch's `flush`, which the caller calls before it commits. For a replay that applies
+   * thousands of events per transaction; on a throw the caller rolls its transaction back and drops the batch
+   * (what `update` wrote is not undone alone).
+   * @throws Error when no transaction is open.
    */
-  applyWithin(event: CloudEvent, update: () => void): InboxOutcome;
+  batch(): InboxBatch;
   /** The last applied revision of a stream, or undefined when none. */
   revisionOf(stream: string): number | undefined;
   /** The last applied revision of every stream: where the consumer stands. */
   revisions(): Map<string, number>;
+}
+
+/** Events applied in the caller's transaction, their inbox rows written by `flush`. */
+export interface InboxBatch {
+  /** @throws as `Inbox.apply`, nothing recorded for the event. */
+  apply(event: CloudEvent, update: () => void): InboxOutcome;
+  /** Writes the last applied revision of every stream the batch applied to. */
+  flush(): void;
+}
+
+interface Applied {
+  revision: number;
+  event_id: string;
 }
 
 export const openSqliteInbox = (db: Database, consumer: string): Inbox => {
@@ -58,8 +73,8 @@ export const openSqliteInbox = (db: Database, consumer: string): Inbox => {
     `INSERT INTO inbox (consumer, stream, revision, event_id) VALUES (?, ?, ?, ?)
      ON CONFLICT (consumer, stream) DO UPDATE SET revision = excluded.revision, event_id = excluded.event_id`,
   );
-  const step = (event: CloudEvent, update: () => void): InboxOutcome => {
-    const seen = last.get(consumer, event.subject);
+  /** The checks of `apply`: whether `event` is the stream's next revision after `seen`. */
+  const check = (event: CloudEvent, seen: Applied | undefined): InboxOutcome | 'next' => {
     const expected = seen === undefined ? 0 : seen.revision + 1;
     if (seen !== undefined && event.streamrevision === seen.revision && event.id !== seen.event_id) {
       throw new ConflictingEventError(`${event.subject} revision ${event.streamrevision} was applied with another event id`);
@@ -68,6 +83,10 @@ export const openSqliteInbox = (db: Database, consumer: string): Inbox => {
     if (event.streamrevision > expected) {
       throw new OutOfOrderError(`${event.subject}: revision ${event.streamrevision} arrived before revision ${expected}`);
     }
+    return 'next';
+  };
+  const step = (event: CloudEvent, update: () => void): InboxOutcome => {
+    if (check(event, last.get(consumer, event.subject)) === 'duplicate') return 'duplicate';
     update();
     save.run(consumer, event.subject, event.streamrevision, event.id);
     return 'applied';
@@ -75,9 +94,28 @@ export const openSqliteInbox = (db: Database, consumer: string): Inbox => {
   const run = db.transaction(step);
   return {
     apply: (event, update) => run(event, update),
-    applyWithin: (event, update) => {
-      if (!db.inTransaction) throw new Error('applyWithin needs an open transaction');
-      return step(event, update);
+    batch: () => {
+      if (!db.inTransaction) throw new Error('an inbox batch needs an open transaction');
+      const seen = new Map<string, Applied | undefined>();
+      const changed = new Set<string>();
+      return {
+        apply: (event, update) => {
+          const stream = event.subject;
+          const before = seen.has(stream) ? seen.get(stream) : last.get(consumer, stream);
+          if (check(event, before) === 'duplicate') return 'duplicate';
+          update();
+          seen.set(stream, { revision: event.streamrevision, event_id: event.id });
+          changed.add(stream);
+          return 'applied';
+        },
+        flush: () => {
+          for (const stream of changed) {
+            const applied = seen.get(stream) as Applied;
+            save.run(consumer, stream, applied.revision, applied.event_id);
+          }
+          changed.clear();
+        },
+      };
     },
     revisionOf: (stream) => last.get(consumer, stream)?.revision,
     revisions: () => new Map(all.all(consumer).map((row) => [row.stream, row.revision])),

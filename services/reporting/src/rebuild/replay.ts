@@ -78,7 +78,8 @@ const MAX_SKIPPED_KEPT = 100;
  * their contracts (ADR 0010), so data at its latest version is not validated again.
  *
  * Each batch is applied in one transaction without savepoints (SQLite copies every page a savepoint touches to a
- * sub-journal first: the cost of a replay was mostly that). When an event of the batch does not decode or apply,
+ * sub-journal first: the cost of a replay was mostly that), through an inbox batch that writes each stream's inbox
+ * row once, before the commit. When an event of the batch does not decode or apply,
  * the batch is rolled back and applied again one event at a time, each in a savepoint: the event is left out
  * alone and reported, as a dead letter would be, and the rest of the batch is applied.
  */
@@ -96,7 +97,6 @@ export const replayInto = async (options: ReplayOptions): Promise<ReplayResult> 
   const context = { group: options.group, topic: 'replay', attempt: 0 };
   const decoding = (inboxApply: Inbox['apply']) =>
     decodeWith(reportedRegistry, (event: DecodedEvent) => void inboxApply(event, () => readModels.apply(event)), { fromStore: options.validate !== true });
-  const applyWithin = decoding((event, update) => inbox.applyWithin(event, update));
   const applyAlone = decoding((event, update) => inbox.apply(event, update));
   const skip = (recorded: RecordedEvent, error: unknown): void => {
     skippedCount += 1;
@@ -108,7 +108,10 @@ export const replayInto = async (options: ReplayOptions): Promise<ReplayResult> 
     if (batch.length === 0) return;
     db.exec('BEGIN');
     try {
+      const inboxBatch = inbox.batch();
+      const applyWithin = decoding((event, update) => inboxBatch.apply(event, update));
       for (const recorded of batch) void applyWithin(toCloudEvent(recorded), context);
+      inboxBatch.flush();
       db.exec('COMMIT');
       return;
     } catch {
