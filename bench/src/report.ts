@@ -1,7 +1,7 @@
 import { type EngineName, evPerSec, type Measurement, percentile, type Storage } from './common';
 import { HTTP_OP, isHttpMeasurement } from './http/measurement';
 import { RELAY_LAG_OP, RELAY_OP, RELAY_THREAD_LAG_OP } from './kafka';
-import { REBUILD_OP } from './rebuild';
+import { REBUILD_FLOOR_OP, REBUILD_OP } from './rebuild';
 
 /** The raw / Emmett row each operation is compared with (ratios are always of ev/s: higher is better). */
 const RAW_COUNTERPART: Record<string, string> = {
@@ -15,6 +15,7 @@ const RAW_COUNTERPART: Record<string, string> = {
   [HTTP_OP]: HTTP_OP,
   [RELAY_OP]: RELAY_OP,
   [REBUILD_OP]: REBUILD_OP,
+  [REBUILD_FLOOR_OP]: REBUILD_OP,
 };
 const EMMETT_COUNTERPART: Record<string, string> = {
   'append.single': 'append.single',
@@ -25,7 +26,7 @@ const EMMETT_COUNTERPART: Record<string, string> = {
   'replay.subscribe': 'replay.subscribe',
   'stream.load': 'stream.load',
 };
-const OP_ORDER = ['append.single', 'append.concurrent', 'append.batch100', 'load', 'replay', 'replay.subscribe', 'stream.load', HTTP_OP, REBUILD_OP, RELAY_OP, RELAY_LAG_OP, RELAY_THREAD_LAG_OP];
+const OP_ORDER = ['append.single', 'append.concurrent', 'append.batch100', 'load', 'replay', 'replay.subscribe', 'stream.load', HTTP_OP, REBUILD_OP, REBUILD_FLOOR_OP, RELAY_OP, RELAY_LAG_OP, RELAY_THREAD_LAG_OP];
 const ENGINE_ORDER: EngineName[] = ['raw', 'ours', 'emmett'];
 const ENGINE_LABEL: Record<EngineName, string> = { raw: 'raw better-sqlite3', ours: 'ours (event-store-sqlite)', emmett: 'Emmett 0.38.5' };
 /** The HTTP line compares two servers, not two engines: its rows name them. */
@@ -40,7 +41,7 @@ const REBUILD_ENGINE_LABEL: Partial<Record<EngineName, string>> = { raw: 'raw be
 const engineLabel = (m: Measurement): string =>
   (m.op === HTTP_OP
     ? HTTP_ENGINE_LABEL[m.engine]
-    : m.op === REBUILD_OP
+    : m.op === REBUILD_OP || m.op === REBUILD_FLOOR_OP
       ? REBUILD_ENGINE_LABEL[m.engine]
       : m.op.startsWith(RELAY_OP)
         ? RELAY_ENGINE_LABEL[m.engine]
