@@ -5,7 +5,7 @@ import {
   GENESIS_HASH,
   revisionMatches,
   startSubscription,
-  verifyEvents,
+  verifyStore,
   waitForSignal,
   WrongExpectedRevisionError,
   type AppendOptions,
@@ -17,10 +17,12 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StoredForm,
   type StreamHead,
   type SubscribeOptions,
   type Subscription,
   type VerifiableEvent,
+  type VerifiableStore,
   type VerifyReport,
   sleep,
   tracedAppend,
@@ -105,7 +107,7 @@ export const openEsdbEventStore = (options: EsdbEventStoreOptions): EsdbEventSto
  * hash chain in its metadata; every append is made at an explicit expected revision; event ids are claimed
  * in `_asn_id-<id>` streams so that a retry writes nothing twice, forever, and an id is used by one append only.
  */
-export class EsdbEventStore implements EventStore {
+export class EsdbEventStore implements EventStore, VerifiableStore {
   private readonly client: EsdbClient;
   private readonly claimLeaseMs: number;
   private readonly pollMs: number;
@@ -445,26 +447,37 @@ export class EsdbEventStore implements EventStore {
   }
 
   /**
-   * Re-computes every chain (positions need not be gap-free on ESDB). ESDB keeps no separate stream head,
-   * so each stream's head is its last event as the stream index reads it: a check that $all and the
-   * index agree, not a second record as on SQLite.
+   * The stored form as of the last ledger event when it is first read: `$all` up to that position, then each stream's
+   * head as the stream index reads it (its last event at or before that position, read backwards), so that appends
+   * made meanwhile are left out of both. ESDB keeps no separate stream head: the heads check that `$all` and the
+   * stream index agree, not a second record as on SQLite. Positions are byte offsets, never gap-free.
    */
-  async verify(): Promise<VerifyReport> {
+  storedForm(): StoredForm {
+    let cut = 0;
     const streams = new Set<string>();
     const events = async function* (store: EsdbEventStore): AsyncIterable<VerifiableEvent> {
+      cut = await store.headPosition();
       for await (const event of store.storedEvents()) {
+        if (event.position > cut) return;
         streams.add(event.stream);
         yield event;
       }
     };
     const heads = async function* (store: EsdbEventStore): AsyncIterable<StreamHead> {
       for (const stream of streams) {
-        for await (const event of store.readRaw(stream, 'backwards', 'end', 1)) {
+        for await (const event of store.readRaw(stream, 'backwards', 'end', Number.MAX_SAFE_INTEGER)) {
+          if (toPortPosition(event.position) > cut) continue;
           yield { stream, revision: Number(event.revision), hash: Buffer.from(envelopeOf(event).h, 'hex') };
+          break;
         }
       }
     };
-    return verifyEvents(events(this), heads(this), { gapFreePositions: false });
+    return { events: events(this), heads: heads(this), gapFreePositions: false };
+  }
+
+  /** Re-computes every chain and checks the heads, as of now (see `storedForm`). */
+  verify(): Promise<VerifyReport> {
+    return verifyStore(this);
   }
 
   async close(): Promise<void> {

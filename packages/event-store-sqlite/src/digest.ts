@@ -40,7 +40,7 @@ export const digestSqliteFile = async (path: string, privateKey: KeyObject, now?
   try {
     const integrity = store.integrityCheck();
     if (integrity !== 'ok') throw new StoreDoesNotVerifyError(`the file is damaged (${integrity}); no digest is made of it`);
-    return await makeDigest(store.storedEvents(), store.streamHeads(), privateKey, { gapFreePositions: true, ...(now ? { now } : {}) });
+    return await makeDigest(store.storedForm(), privateKey, now ? { now } : {});
   } finally {
     await store.close();
   }
@@ -52,7 +52,7 @@ export const checkSqliteFileAgainstDigest = async (path: string, signed: unknown
   try {
     const integrity = store.integrityCheck();
     if (integrity !== 'ok') return { ok: false, integrity, store: { ok: false, events: 0, streams: 0 }, problem: { kind: 'store-does-not-verify', message: `the file is damaged: ${integrity}` } };
-    return { ...(await checkAgainstDigest(store.storedEvents(), store.streamHeads(), signed, publicKey, { gapFreePositions: true })), integrity };
+    return { ...(await checkAgainstDigest(store.storedForm(), signed, publicKey)), integrity };
   } finally {
     await store.close();
   }

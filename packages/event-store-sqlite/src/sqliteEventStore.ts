@@ -22,10 +22,12 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StoredForm,
   type StreamHead,
   type SubscribeOptions,
   type Subscription,
   type VerifiableEvent,
+  type VerifiableStore,
 } from '@asn/event-store';
 import { ensureSchema } from './schema';
 import { bytesToUuid, uuidToBytes } from './uuid';
@@ -74,7 +76,7 @@ export const openSqliteEventStore = (options: SqliteEventStoreOptions): SqliteEv
  * appends made in the same event-loop turn share one transaction, each in its own savepoint so that one
  * refused append does not undo the others, and every caller is answered only after the commit.
  */
-export class SqliteEventStore implements EventStore {
+export class SqliteEventStore implements EventStore, VerifiableStore {
   private readonly db: Db;
   private readonly pageSize: number;
   private readonly pollMs: number;
@@ -356,6 +358,31 @@ export class SqliteEventStore implements EventStore {
       revision: h.revision,
       hash: h.head,
     }));
+  }
+
+  /**
+   * The stored form as of now (verify, digests): the heads, then the events, read in one read transaction on a
+   * read-only connection of its own, so that appends committed meanwhile (by this store or any other process) are
+   * part of neither. The connection is closed once the events are read through: iterate them to the end.
+   */
+  storedForm(): StoredForm {
+    const reader = new SqliteEventStore({ path: this.db.name, readonly: true, pageSize: this.pageSize });
+    let heads: StreamHead[];
+    try {
+      reader.db.exec('BEGIN');
+      heads = [...reader.streamHeads()];
+    } catch (error) {
+      reader.db.close();
+      throw error;
+    }
+    const events = function* (): Iterable<VerifiableEvent> {
+      try {
+        yield* reader.storedEvents();
+      } finally {
+        reader.db.close();
+      }
+    };
+    return { events: events(), heads, gapFreePositions: true };
   }
 
   /** SQLite's own check of the file's structure; 'ok' when sound. */

@@ -1,9 +1,11 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { DuplicateEventIdError, InvalidAppendError, WrongExpectedRevisionError } from './errors';
+import { checkAgainstDigest, makeDigest } from './digest';
 import type { CheckpointStore, EventStore, NewEvent, RecordedEvent } from './types';
+import { verifyEvents, verifyStore, type VerifiableEvent, type VerifiableStore } from './verify';
 
 export interface ConformanceOptions {
   /** Events in the long stream that must be read without holding it in memory. */
@@ -68,11 +70,11 @@ const collectGarbage = (() => {
 
 export const describeEventStoreConformance = (
   engine: string,
-  open: () => Promise<{ store: EventStore; dispose?: () => Promise<void> }>,
+  open: () => Promise<{ store: EventStore & VerifiableStore; dispose?: () => Promise<void> }>,
   options: ConformanceOptions = {},
 ): void => {
   describe(`event store conformance: ${engine}`, () => {
-    let store: EventStore;
+    let store: EventStore & VerifiableStore;
     let dispose: (() => Promise<void>) | undefined;
     beforeEach(async () => {
       ({ store, dispose } = await open());
@@ -357,6 +359,46 @@ export const describeEventStoreConformance = (
         });
         await expect(sub.done).rejects.toThrow('cannot handle');
         expect(handled).toEqual([0]);
+      });
+    });
+
+    describe('its stored form, what verify and signed digests read (P11)', () => {
+      /** The form's events, with `during` run once after the first event was read. */
+      const readWhile = async function* (form: ReturnType<VerifiableStore['storedForm']>, during: () => Promise<void>): AsyncIterable<VerifiableEvent> {
+        let first = true;
+        for await (const event of form.events) {
+          if (first) await during();
+          first = false;
+          yield event;
+        }
+      };
+
+      it('is of one moment: appends committed while it is read are in neither its events nor its heads', async () => {
+        const [a, b, c] = [aStream(), aStream('unit'), aStream()];
+        await store.appendToStream(a, events(3));
+        // More than an engine reads in one page (512), so that the appends below land while pages are still to be read.
+        await store.appendToStream(b, events(1200));
+        const form = store.storedForm();
+        const during = async () => {
+          await store.appendToStream(a, events(2), { expectedRevision: 2 });
+          await store.appendToStream(c, events(1));
+        };
+        const report = await verifyEvents(readWhile(form, during), form.heads, { gapFreePositions: form.gapFreePositions });
+        expect(report).toEqual({ ok: true, events: 1203, streams: 2 });
+        expect(await verifyStore(store)).toEqual({ ok: true, events: 1206, streams: 3 });
+      });
+
+      it('gives a digest of one moment while appends go on, and the store checks against it afterwards', async () => {
+        const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+        const a = aStream();
+        await store.appendToStream(a, events(2));
+        await store.appendToStream(aStream(), events(1200));
+        const form = store.storedForm();
+        const signed = await makeDigest({ ...form, events: readWhile(form, async () => void (await store.appendToStream(a, events(1), { expectedRevision: 1 }))) }, privateKey);
+        expect(signed.digest.events).toBe(1202);
+        expect(signed.digest.heads.find((head) => head.stream === a)).toMatchObject({ revision: 1 });
+        await store.appendToStream(aStream(), events(1));
+        expect(await checkAgainstDigest(store.storedForm(), signed, publicKey)).toEqual({ ok: true, store: { ok: true, events: 1204, streams: 3 } });
       });
     });
 

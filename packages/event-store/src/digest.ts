@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { verifyEvents, type StreamHead, type VerifiableEvent, type VerifyReport } from './verify';
+import { verifyEvents, type StoredForm, type VerifyReport } from './verify';
 
 /**
  * A digest of every stream head of a store as of one global position: what an auditor keeps outside the
@@ -49,10 +49,8 @@ export const keyIdOf = (publicKey: KeyObject): string => createHash('sha256').up
 
 /** The heads as of `position` (default: everything) from the events in global order, with the chain check of all of them. */
 export const headsAt = async (
-  events: Iterable<VerifiableEvent> | AsyncIterable<VerifiableEvent>,
-  heads: Iterable<StreamHead> | AsyncIterable<StreamHead>,
+  form: StoredForm,
   position = Number.POSITIVE_INFINITY,
-  options: { gapFreePositions: boolean } = { gapFreePositions: false },
 ): Promise<{ report: VerifyReport; position: number; events: number; heads: Map<string, { revision: number; hash: string }> }> => {
   const taken = new Map<string, { revision: number; hash: string }>();
   let last = 0;
@@ -60,7 +58,7 @@ export const headsAt = async (
   // The recorded hashes are taken as the events pass; verifyEvents fails the report if any of them is wrong.
   let seen = 0;
   async function* tap() {
-    for await (const event of events) {
+    for await (const event of form.events) {
       // A large store takes seconds to hash: let the process serve requests in between.
       if (++seen % 5_000 === 0) await new Promise((resolve) => setImmediate(resolve));
       if (event.position <= position) {
@@ -71,22 +69,21 @@ export const headsAt = async (
       yield event;
     }
   }
-  const report = await verifyEvents(tap(), heads, options);
+  const report = await verifyEvents(tap(), form.heads, { gapFreePositions: form.gapFreePositions });
   return { report, position: last, events: count, heads: taken };
 };
 
 const sortedHeads = (heads: Map<string, { revision: number; hash: string }>) =>
   [...heads.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([stream, head]) => ({ stream, ...head }));
 
-/** Signs the digest of a store's heads now. @throws when the store does not verify: an altered store gets no digest. */
-export const makeDigest = async (
-  events: Iterable<VerifiableEvent> | AsyncIterable<VerifiableEvent>,
-  heads: Iterable<StreamHead> | AsyncIterable<StreamHead>,
-  privateKey: KeyObject,
-  options: { now?: Date; gapFreePositions?: boolean } = {},
-): Promise<SignedDigest> => {
+/**
+ * Signs the digest of a store's heads as of its stored form (`store.storedForm()`: appends made while it is read
+ * are left for the next digest). @throws StoreDoesNotVerifyError when the store does not verify: an altered store
+ * gets no digest.
+ */
+export const makeDigest = async (form: StoredForm, privateKey: KeyObject, options: { now?: Date } = {}): Promise<SignedDigest> => {
   const now = options.now ?? new Date();
-  const at = await headsAt(events, heads, Number.POSITIVE_INFINITY, { gapFreePositions: options.gapFreePositions ?? false });
+  const at = await headsAt(form);
   if (!at.report.ok) throw new StoreDoesNotVerifyError(`the store does not verify (${at.report.problem?.kind ?? 'unknown'}: ${at.report.problem?.message ?? ''}); no digest is made of it`);
   const list = sortedHeads(at.heads);
   const digest: HeadsDigest = { format: 'asn-heads-digest/v1', createdAt: now.toISOString(), position: at.position, events: at.events, heads: list, root: rootOf(list) };
@@ -128,13 +125,7 @@ const isDigest = (value: unknown): value is SignedDigest => {
  * the store, then that the heads as of the digest's position are exactly the digest's. Events after the position
  * are allowed (the store went on); anything else differing names the first stream where it differs.
  */
-export const checkAgainstDigest = async (
-  events: Iterable<VerifiableEvent> | AsyncIterable<VerifiableEvent>,
-  heads: Iterable<StreamHead> | AsyncIterable<StreamHead>,
-  signed: unknown,
-  publicKey: KeyObject,
-  options: { gapFreePositions?: boolean } = {},
-): Promise<DigestCheck> => {
+export const checkAgainstDigest = async (form: StoredForm, signed: unknown, publicKey: KeyObject): Promise<DigestCheck> => {
   const skipped: VerifyReport = { ok: false, events: 0, streams: 0 };
   if (!isDigest(signed)) return { ok: false, store: skipped, problem: { kind: 'malformed-digest', message: 'not an asn-heads-digest/v1 signed digest' } };
   if (signed.keyId !== keyIdOf(publicKey)) return { ok: false, store: skipped, problem: { kind: 'wrong-key', message: `signed with key ${signed.keyId}, not with the key given (${keyIdOf(publicKey)})` } };
@@ -148,7 +139,7 @@ export const checkAgainstDigest = async (
     return { ok: false, store: skipped, problem: { kind: 'bad-signature', message: 'the signature does not match the digest: forged or changed after signing' } };
   }
   const { digest } = signed;
-  const at = await headsAt(events, heads, digest.position, { gapFreePositions: options.gapFreePositions ?? false });
+  const at = await headsAt(form, digest.position);
   if (!at.report.ok) return { ok: false, store: at.report, problem: { kind: 'store-does-not-verify', message: at.report.problem?.message ?? 'the store does not verify' } };
   if (at.position < digest.position) {
     return { ok: false, store: at.report, problem: { kind: 'store-behind-digest', message: `the store ends at position ${at.position}, before the digest's ${digest.position}: events were removed` } };

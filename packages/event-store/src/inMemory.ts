@@ -14,7 +14,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './types';
-import type { StreamHead, VerifiableEvent } from './verify';
+import type { StoredForm, StreamHead, VerifiableEvent, VerifiableStore } from './verify';
 
 interface MemoryStream {
   revision: number;
@@ -26,7 +26,7 @@ interface MemoryStream {
  * The event store in memory, for unit tests. It keeps events as JSON text, as a database would, so that what
  * a reader gets is never the object the writer handed in.
  */
-export class InMemoryEventStore implements EventStore {
+export class InMemoryEventStore implements EventStore, VerifiableStore {
   private readonly log: VerifiableEvent[] = [];
   private readonly streams = new Map<string, MemoryStream>();
   private readonly ids = new Map<string, number>();
@@ -135,6 +135,11 @@ export class InMemoryEventStore implements EventStore {
   /** The stored rows, for verify and for tests that tamper with them. */
   storedEvents(): VerifiableEvent[] {
     return this.log;
+  }
+
+  /** The stored form as of now: a copy of the log and the heads. */
+  storedForm(): StoredForm {
+    return { events: [...this.log], heads: this.streamHeads(), gapFreePositions: true };
   }
 
   streamHeads(): StreamHead[] {

@@ -18,7 +18,10 @@ export { assertAppendable, categoryOf, revisionMatches } from './names';
 export { sleep, startSubscription, waitForSignal, type SubscriptionSource } from './subscription';
 export {
   verifyEvents,
+  verifyStore,
+  type StoredForm,
   type StreamHead,
+  type VerifiableStore,
   type VerifiableEvent,
   type VerifyProblem,
   type VerifyProblemKind,

@@ -13,6 +13,23 @@ export interface StreamHead {
   hash: Buffer;
 }
 
+/**
+ * What verify and signed digests read from an engine, as of one moment: every event as stored (with its recorded
+ * hash) in global order, then every stream's head. Appends committed while it is read are not part of it, so that
+ * the heads and the events agree on a live store. Iterate `events` through before `heads`.
+ */
+export interface StoredForm {
+  events: Iterable<VerifiableEvent> | AsyncIterable<VerifiableEvent>;
+  heads: Iterable<StreamHead> | AsyncIterable<StreamHead>;
+  /** Whether the engine's positions run 1, 2, 3… without gaps (SQLite): verify then checks that too. */
+  gapFreePositions: boolean;
+}
+
+/** An engine whose stored form can be read: every engine of this project. */
+export interface VerifiableStore {
+  storedForm(): StoredForm;
+}
+
 export type VerifyProblemKind =
   | 'position-order'
   | 'position-gap'
@@ -95,4 +112,10 @@ export const verifyEvents = async (
     }
   }
   return { ok: true, events: count, streams: chains.size };
+};
+
+/** Verifies the store as of now (see {@link verifyEvents}); appends made meanwhile are left for the next check. */
+export const verifyStore = (store: VerifiableStore): Promise<VerifyReport> => {
+  const form = store.storedForm();
+  return verifyEvents(form.events, form.heads, { gapFreePositions: form.gapFreePositions });
 };
