@@ -4,7 +4,8 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { digestSqliteFile, loadOrCreateDigestKey } from './digest';
+import { loadOrCreateDigestKey } from '@asn/event-store';
+import { digestSqliteFile } from './digest';
 
 const main = async (): Promise<number> => {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { key: { type: 'string' }, out: { type: 'string' } } });

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { eventHash, GENESIS_HASH, type SignedDigest } from '@asn/event-store';
-import { checkSqliteFileAgainstDigest, digestSqliteFile, loadOrCreateDigestKey } from './digest';
+import { eventHash, GENESIS_HASH, loadOrCreateDigestKey, type SignedDigest } from '@asn/event-store';
+import { checkSqliteFileAgainstDigest, digestSqliteFile } from './digest';
 import { openSqliteEventStore } from './sqliteEventStore';
 import { verifySqliteFile } from './verify';
 

@@ -5,4 +5,4 @@ export {
   type SqlitePragmas,
 } from './sqliteEventStore';
 export { verifySqliteFile, type SqliteVerifyReport } from './verify';
-export { checkSqliteFileAgainstDigest, digestSqliteFile, loadOrCreateDigestKey, type DigestKey } from './digest';
+export { checkSqliteFileAgainstDigest, digestSqliteFile } from './digest';

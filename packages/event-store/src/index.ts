@@ -40,6 +40,8 @@ export {
   type HeadsDigest,
   type SignedDigest,
 } from './digest';
+export { loadOrCreateDigestKey, type DigestKey } from './digestKey';
+export { verifyCommand, type VerifyTarget } from './verdict';
 export { APPEND_CHANNEL, tracedAppend, type AppendMessage, type EventCheck } from './appendChannel';
 export { InMemoryEventStore } from './inMemory';
 export { derivedId, newId } from './ids';

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openLocalBus, startRelay, type Bus, type Relay } from '@asn/bus';
 import { Topics, type Context } from '@asn/contracts';
-import type { EventStore } from '@asn/event-store';
+import type { EventStore, VerifiableStore } from '@asn/event-store';
 import { openSqliteEventStore, type SqliteEventStore } from '@asn/event-store-sqlite';
 import { loadOrCreateMasterKey } from '@asn/privacy';
 import {
@@ -34,12 +34,11 @@ export interface ServiceRuntime<Config extends ServiceConfig = ServiceConfig> {
   readonly dataDir: string;
   /**
    * The event store file, DATA_DIR/asn.db, shared by every service of a deployment. SQLite only: with
-   * EVENT_STORE=esdb nothing is stored there, and what reads this file (reporting's signed digests,
-   * `./ledger verify`) is off or refused (see {@link sqliteOnly}).
+   * EVENT_STORE=esdb nothing is stored there.
    */
   readonly storePath: string;
-  /** The configured engine: SQLite (EVENT_STORE=sqlite, the default) or EventStoreDB (EVENT_STORE=esdb). */
-  readonly store: EventStore;
+  /** The configured engine: SQLite (EVENT_STORE=sqlite, the default) or EventStoreDB (EVENT_STORE=esdb); both read their stored form (verify, digests). */
+  readonly store: EventStore & VerifiableStore;
   /** Which engine `store` is. */
   readonly engine: ServiceConfig['EVENT_STORE'];
   /** DATA_DIR/<name>.idempotency.db. */
@@ -97,7 +96,7 @@ const open = async <Config extends ServiceConfig>(
   const mmapBytes = config.STORE_MMAP_MB * MIB;
   const sqlite: SqliteEventStore | undefined =
     config.EVENT_STORE === 'sqlite' ? openSqliteEventStore({ path: storePath, mmapBytes, checkEvent: contractCheck }) : undefined;
-  const store: EventStore = sqlite ?? (await openEsdb(config));
+  const store: EventStore & VerifiableStore = sqlite ?? (await openEsdb(config));
   // NORMAL, not FULL: commands derive their event ids from the Idempotency-Key, so a record lost with the
   // power makes a retry run again and find its own events; the event store alone carries durability.
   const idempotency = createSqliteIdempotencyStore({
@@ -159,24 +158,11 @@ const open = async <Config extends ServiceConfig>(
 };
 
 /** EventStoreDB, loaded only when configured: the embedded default never loads the gRPC client. */
-const openEsdb = async (config: ServiceConfig): Promise<EventStore> => {
+const openEsdb = async (config: ServiceConfig): Promise<EventStore & VerifiableStore> => {
   if (!config.ESDB_CONNECTION_STRING) throw new ConfigError([{ key: 'ESDB_CONNECTION_STRING', message: 'required when EVENT_STORE=esdb' }]);
   const { connectEsdb, openEsdbEventStore } = await import('@asn/event-store-esdb');
   return openEsdbEventStore({ client: connectEsdb(config.ESDB_CONNECTION_STRING), checkEvent: contractCheck });
 };
-
-/**
- * The SQLite store of a runtime, for what reads the file itself (digests, read-model rebuild, verify); throws
- * a clear error naming the feature when the deployment runs on EventStoreDB, so that it fails at start.
- */
-export const sqliteOnly = (runtime: Pick<ServiceRuntime, 'store' | 'engine'>, feature: string): SqliteEventStore => {
-  if (runtime.engine !== 'sqlite' || !isSqlite(runtime.store)) {
-    throw new Error(`${feature} reads the SQLite store file and is not available with EVENT_STORE=${runtime.engine} (ADR 0009)`);
-  }
-  return runtime.store;
-};
-
-const isSqlite = (store: EventStore): store is SqliteEventStore => 'storedEvents' in store && 'integrityCheck' in store;
 
 /**
  * Runs a service process: parses its settings (exit 78 on a bad one), creates DATA_DIR (0700), opens the

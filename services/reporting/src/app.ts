@@ -1,7 +1,6 @@
 import type { Bus } from '@asn/bus';
 import { DEFAULT_FEEDBACK_RULES, workingCalendar, type FeedbackRules, type TrainingRules } from '@asn/contracts';
-import { StoreDoesNotVerifyError } from '@asn/event-store';
-import type { DigestKey } from '@asn/event-store-sqlite';
+import { StoreDoesNotVerifyError, type DigestKey, type EventStore, type VerifiableStore } from '@asn/event-store';
 import type { AuditLog } from '@asn/privacy';
 import { personalDataAccessRoutes } from '@asn/privacy/http';
 import { consumerReadiness, serviceApp, type ServiceDeps } from '@asn/runtime';
@@ -20,14 +19,16 @@ import { rebuildRoutes } from './rebuild/rebuild.http';
 
 /** What the reporting service is built from; main.ts wires real adapters, tests wire temp ones. */
 export interface ReportingDeps extends ServiceDeps {
+  /** The event store of either engine: its stored form is what the digests sign. */
+  readonly store: EventStore & VerifiableStore;
   /** Every context's topic: the local bus over the store file, or Kafka. */
   readonly bus: Bus;
   /** DATA_DIR/reporting.readmodel.db: disposable, rebuilt from the topics. */
   readonly readModelPath: string;
   /** DATA_DIR/reporting.audit.db: who read or exported what. */
   readonly audit: AuditLog;
-  /** The event store file the digests are made of, and where they are kept; absent on an engine other than SQLite (no digest routes). */
-  readonly digests?: { storePath: string; key: DigestKey; dir: string; intervalMs: number };
+  /** The signing key of the store's digests and where they are kept; absent: no digest routes. */
+  readonly digests?: { key: DigestKey; dir: string; intervalMs: number };
   /** The SP4N deadlines and working calendar of the feedback service (FEEDBACK_RULES_FILE; default the shipped ones). */
   readonly feedbackRules?: FeedbackRules;
   /** The JP entitlements of the training service (TRAINING_RULES_FILE; default the shipped ones). */
@@ -68,7 +69,7 @@ export const createApp = async (deps: ReportingDeps): Promise<ReportingApp> => {
     const models = readModels();
     return complaintTimeliness(asOf, models.complaints.tickets(calendar.endOf(asOf)), (id) => models.orgChart.unit(id)?.name, feedbackRules.utcOffsetMinutes);
   };
-  const digests = deps.digests ? startDigests({ ...deps.digests, logger: deps.logger, now }) : undefined;
+  const digests = deps.digests ? startDigests({ ...deps.digests, store: deps.store, logger: deps.logger, now }) : undefined;
   const today = () => calendar.localDate(now());
   const app = serviceApp(deps, {
     service: SERVICE,

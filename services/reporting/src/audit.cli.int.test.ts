@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { eventHash, GENESIS_HASH, newId } from '@asn/event-store';
-import { digestSqliteFile, loadOrCreateDigestKey, openSqliteEventStore } from '@asn/event-store-sqlite';
+import { eventHash, GENESIS_HASH, loadOrCreateDigestKey, newId } from '@asn/event-store';
+import { digestSqliteFile, openSqliteEventStore } from '@asn/event-store-sqlite';
 import {
   appointEmployee,
   assigned,

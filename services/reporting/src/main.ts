@@ -8,7 +8,7 @@ const main = async (): Promise<void> => {
   const { runService } = await import('@asn/runtime');
   const path = await import('node:path');
   const privacy = await import('@asn/privacy');
-  const { loadOrCreateDigestKey } = await import('@asn/event-store-sqlite');
+  const { loadOrCreateDigestKey } = await import('@asn/event-store');
   const { loadConfig } = await import('./config');
   const { createApp } = await import('./app');
   const { rulesLoader } = await import('@asn/runtime');
@@ -17,12 +17,10 @@ const main = async (): Promise<void> => {
     context: 'reporting',
     loadConfig,
     stopTelemetry,
-    start: async ({ config, dataDir, storePath, store, engine, logger, auth, idempotency, bus, now }) => {
+    start: async ({ config, dataDir, store, logger, auth, idempotency, bus, now }) => {
       const audit = privacy.openSqliteAuditLog({ path: path.join(dataDir, 'reporting.audit.db') });
-      // Signed digests read the SQLite file's stream heads; on EventStoreDB they are off (ADR 0009), the rest runs.
-      const key = engine === 'sqlite' ? loadOrCreateDigestKey(config.DIGEST_KEY_FILE ?? path.join(dataDir, 'digest-signing.key')) : undefined;
-      if (key?.created) logger.warn({ publicKey: key.publicKeyPath }, 'created the digest signing key: give auditors its public half');
-      if (!key) logger.warn({ engine }, 'signed digests read the SQLite store file: they are off with this engine');
+      const key = loadOrCreateDigestKey(config.DIGEST_KEY_FILE ?? path.join(dataDir, 'digest-signing.key'));
+      if (key.created) logger.warn({ publicKey: key.publicKeyPath }, 'created the digest signing key: give auditors its public half');
       const reporting = await createApp({
         store,
         bus,
@@ -31,7 +29,7 @@ const main = async (): Promise<void> => {
         idempotency,
         audit,
         readModelPath: path.join(dataDir, 'reporting.readmodel.db'),
-        ...(key ? { digests: { storePath, key, dir: path.join(dataDir, 'digests'), intervalMs: config.DIGEST_INTERVAL_MINUTES * 60_000 } } : {}),
+        digests: { key, dir: path.join(dataDir, 'digests'), intervalMs: config.DIGEST_INTERVAL_MINUTES * 60_000 },
         ...(config.TRAINING_RULES_FILE ? { trainingRules: rulesLoader(TrainingRules, 'training').loadRulesFile(config.TRAINING_RULES_FILE) } : {}),
         ...(config.FEEDBACK_RULES_FILE ? { feedbackRules: rulesLoader(FeedbackRules, 'feedback').loadRulesFile(config.FEEDBACK_RULES_FILE) } : {}),
         publicRateLimit: { limit: config.PUBLIC_RATE_LIMIT, windowSeconds: config.PUBLIC_RATE_WINDOW_SECONDS },

@@ -1,7 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SignedDigest } from '@asn/event-store';
-import { digestSqliteFile, type DigestKey } from '@asn/event-store-sqlite';
+import { makeDigest, type DigestKey, type SignedDigest, type VerifiableStore } from '@asn/event-store';
 import type { Logger } from '@asn/service-kit';
 
 export interface DigestSummary {
@@ -28,15 +27,15 @@ export interface Digests {
 export const DIGEST_ID = /^[0-9]{8}T[0-9]{6}(?:[0-9]{3})?Z-[0-9]+$/;
 
 /**
- * Signed digests of the event store file (SQLite), kept in `dir` as `<UTC time>-<position>.json`: on demand
- * and every `intervalMs` (0: on demand only). The files are for auditors to copy out; the check that counts is
+ * Signed digests of the event store (either engine: its stored form as of the moment the digest starts), kept in
+ * `dir` as `<UTC time>-<position>.json`: on demand and every `intervalMs` (0: on demand only). The files are for auditors to copy out; the check that counts is
  * the one against a copy they keep, with the public key they keep. Each file is the signed digest as compact
  * JSON, written whole (renamed into place), so that the export of a digest is byte for byte the kept file.
  */
-export const startDigests = (options: { storePath: string; key: DigestKey; dir: string; intervalMs: number; logger: Logger; now: () => Date }): Digests => {
+export const startDigests = (options: { store: VerifiableStore; key: DigestKey; dir: string; intervalMs: number; logger: Logger; now: () => Date }): Digests => {
   mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   const make = async () => {
-    const signed = await digestSqliteFile(options.storePath, options.key.privateKey, options.now());
+    const signed = await makeDigest(options.store.storedForm(), options.key.privateKey, { now: options.now() });
     // To the millisecond: two digests in one second (a scheduled one and one on demand) must not share a file.
     const stamp = signed.digest.createdAt.replace(/[-:.]/g, '');
     const digestId = `${stamp}-${signed.digest.position}`;

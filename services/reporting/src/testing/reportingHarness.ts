@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadOrCreateDigestKey, type DigestKey } from '@asn/event-store-sqlite';
+import { loadOrCreateDigestKey, type DigestKey } from '@asn/event-store';
 import { openSqliteAuditLog, type AuditLog } from '@asn/privacy';
 import { openTestRuntime, type ServiceHarness } from '@asn/runtime/testing';
 import { http } from '@asn/testing';
@@ -28,7 +28,7 @@ export const startReportingHarness = async (options: { now?: () => Date; digestI
     idempotency,
     audit,
     readModelPath: join(dataDir, 'reporting.readmodel.db'),
-    ...(options.withoutDigests ? {} : { digests: { storePath, key: digestKey, dir: join(dataDir, 'digests'), intervalMs: options.digestIntervalMs ?? 0 } }),
+    ...(options.withoutDigests ? {} : { digests: { key: digestKey, dir: join(dataDir, 'digests'), intervalMs: options.digestIntervalMs ?? 0 } }),
     publicRateLimit: options.publicRateLimit ?? { limit: 10_000, windowSeconds: 60 },
     ...(options.now ? { now: options.now } : {}),
   });
