@@ -51,6 +51,23 @@ describe('replayInto', () => {
     }
   });
 
+  it('reports its progress once the events counted are applied and committed', async () => {
+    await record(store, transferred(A, '2020-01-01', U2), decided(B, { kind: 'promotion', promotionKind: 'regular', golongan: 'III/b' }, '2021-04-01'));
+    const reader = new Database(join(dir, 'readmodel.db'), { readonly: true });
+    const seen: { events: number; committed: number }[] = [];
+    // The inbox holds each stream's last applied revision: the sum of (revision + 1) is the events committed.
+    const committed = () => (reader.prepare('SELECT coalesce(sum(revision + 1), 0) AS n FROM inbox').get() as { n: number }).n;
+    db.pragma('journal_mode = WAL');
+    await replayInto({ store, db, readModels: openReadModels(db), group: 'reporting', batchSize: 4, progressEvery: 2, onProgress: ({ events }) => seen.push({ events, committed: committed() }) });
+    reader.close();
+    expect(seen).toEqual([
+      { events: 2, committed: 2 },
+      { events: 4, committed: 4 },
+      { events: 6, committed: 6 },
+      { events: 6, committed: 6 },
+    ]);
+  });
+
   it('trusts the store\'s check on append, unless asked to validate each event as the live consumer does', async () => {
     // Written past the check (this store has none): a promotion to a rank that does not exist.
     const bad = decided(B, { kind: 'promotion', promotionKind: 'regular', golongan: 'III/b' }, '2021-04-01');

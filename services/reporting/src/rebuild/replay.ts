@@ -56,7 +56,7 @@ export interface ReplayOptions {
    */
   validate?: boolean;
   onProgress?: (progress: ReplayProgress) => void;
-  /** How often `onProgress` is called, in events. */
+  /** How often `onProgress` is called, in events (each time after they were applied and committed). */
   progressEvery?: number;
   signal?: AbortSignal;
 }
@@ -149,7 +149,12 @@ export const replayInto = async (options: ReplayOptions): Promise<ReplayResult> 
       // Let requests and the service's timers in between batches.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    if (events % progressEvery === 0) options.onProgress?.({ events, position, head });
+    if (events % progressEvery === 0) {
+      // Reported once applied: what the progress says is what the read models hold.
+      applyBatch(batch);
+      batch = [];
+      options.onProgress?.({ events, position, head });
+    }
   }
   applyBatch(batch);
   db.transaction(() => readModels.settle())();
