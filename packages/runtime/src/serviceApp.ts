@@ -1,7 +1,9 @@
 import type { EventStore } from '@asn/event-store';
+import type { AuditLog } from '@asn/privacy';
 import {
   createServiceApp,
   eventStoreErrorMapper,
+  type Denial,
   type ErrorMapper,
   type IdempotencyStore,
   type Logger,
@@ -33,6 +35,8 @@ export interface ServiceAppOptions {
   readonly readiness: readonly ReadinessCheck[];
   /** The service's errors as problems; the event store's are mapped after them. */
   readonly errorMapper: ErrorMapper;
+  /** The service's audit trail: a caller an `audited` route refuses for their role is recorded there as denied. */
+  readonly audit?: AuditLog;
 }
 
 /**
@@ -41,6 +45,12 @@ export interface ServiceAppOptions {
  * mapper then the event store's, bearer tokens, idempotent commands and the service clock; request metrics
  * and `GET /metrics`, with the relay's lag among them (docs/observability.md).
  */
+/** Records a refusal for the caller's role as a denied access, in the roles they hold. */
+const deniedInto =
+  (audit: AuditLog) =>
+  (denial: Denial): void =>
+    audit.record({ actor: { subject: denial.subject, role: denial.roles.join(',') || 'none', correlationId: denial.correlationId }, action: denial.action, subjects: denial.subjects, allowed: false });
+
 export const serviceApp = (deps: ServiceDeps, options: ServiceAppOptions): ReturnType<typeof createServiceApp> => {
   // One app per process in a deployment; the gauges read the relay's status at each scrape.
   if (deps.relay) observeRelay(deps.relay);
@@ -53,6 +63,7 @@ export const serviceApp = (deps: ServiceDeps, options: ServiceAppOptions): Retur
       auth: deps.auth,
       idempotency: deps.idempotency,
       errorMappers: [options.errorMapper, eventStoreErrorMapper],
+      ...(options.audit ? { onDenied: deniedInto(options.audit) } : {}),
       ...(deps.trustProxyHops === undefined ? {} : { trustProxyHops: deps.trustProxyHops }),
       ...(deps.now ? { now: deps.now } : {}),
     }),

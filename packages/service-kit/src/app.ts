@@ -8,7 +8,7 @@ import { httpLogger } from './logger';
 import { createOpenApiDocument, type ServiceInfo } from './openapi';
 import { notFoundHandler, problemHandler } from './problem';
 import { requestId } from './requestId';
-import { isIdempotent, mountRoutes, type Route } from './routes';
+import { isIdempotent, mountRoutes, type Route, type RouteDeps } from './routes';
 
 export interface ServiceAppOptions {
   readonly service: ServiceInfo;
@@ -27,6 +27,8 @@ export interface ServiceAppOptions {
   readonly trustProxyHops?: number;
   /** Extra handlers outside the route table (e.g. a streaming export), mounted after the routes. */
   readonly configure?: (router: Router) => void;
+  /** Told of each caller an `audited` route refused for their role (the audit trail records it as denied). */
+  readonly onDenied?: RouteDeps['onDenied'];
   readonly now?: () => Date;
 }
 
@@ -65,7 +67,7 @@ export const createServiceApp = (options: ServiceAppOptions): Express => {
   router.get('/openapi.json', (_req, res) => {
     res.json(openApi);
   });
-  mountRoutes(router, routes, { ...(auth ? { verifyToken: auth } : {}), ...(idempotency ? { idempotency } : {}), now: options.now ?? (() => new Date()) });
+  mountRoutes(router, routes, { ...(auth ? { verifyToken: auth } : {}), ...(idempotency ? { idempotency } : {}), ...(options.onDenied ? { onDenied: options.onDenied } : {}), now: options.now ?? (() => new Date()) });
   options.configure?.(router);
   app.use(router);
   app.use(notFoundHandler);

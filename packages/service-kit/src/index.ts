@@ -3,6 +3,7 @@ export {
   defineRoute,
   type Access,
   type HttpMethod,
+  type Denial,
   type HttpResult,
   type Route,
   type RouteContext,

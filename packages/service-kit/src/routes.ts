@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiResponsesObject } from 'zod-openapi';
 import { assertRole, principalOf, setPrincipal, type Principal, type Role } from './auth/principal';
 import { bearerTokenOf, type TokenVerifier } from './auth/verifier';
-import { IdempotencyInFlightError, UnauthorizedError, UnprocessableError, ValidationError } from './errors';
+import { ForbiddenError, IdempotencyInFlightError, UnauthorizedError, UnprocessableError, ValidationError } from './errors';
 import type { IdempotencyStore, StoredResponse } from './idempotency/store';
 import { parseIfMatch } from './etag';
 import { ROUTE_LOCAL } from './logger';
@@ -84,6 +84,13 @@ export interface RouteDefinition<
   readonly ifMatch?: 'required' | 'optional';
   readonly responses: Readonly<Record<number, RouteResponse>>;
   /**
+   * The access to personal data this route records in the audit trail (a read, an export, a replay): declared here
+   * so that a caller refused for their role (403) is recorded too, as denied, through the app's `onDenied`; the
+   * handler records what it allows or refuses itself. `subjects` names whose data, from the parsed path params
+   * (none when they do not parse).
+   */
+  readonly audited?: { readonly action: string; readonly subjects?: (params: Out<P>) => string[] };
+  /**
    * Express handlers run before the route's own (authentication, validation, idempotency): a rate limit on
    * a public endpoint, so that refused requests cost nothing else.
    */
@@ -114,8 +121,20 @@ export const defineRoute = <
 
 export const isIdempotent = (route: Route): boolean => route.idempotent ?? route.method === 'post';
 
+/** A caller refused by an audited route for their role: what the audit trail records as denied. */
+export interface Denial {
+  readonly subject: string;
+  /** The caller's roles, none of which the route allows. */
+  readonly roles: readonly string[];
+  readonly action: string;
+  readonly subjects: string[];
+  readonly correlationId: string;
+}
+
 export interface RouteDeps {
   readonly verifyToken?: TokenVerifier;
+  /** Told of each caller an `audited` route refused for their role (403), before the refusal is answered. */
+  readonly onDenied?: (denial: Denial) => void;
   readonly idempotency?: IdempotencyStore;
   readonly now: () => Date;
 }
@@ -217,7 +236,17 @@ export const routeHandler = (route: Route, deps: RouteDeps): RequestHandler => a
   const span = trace.getActiveSpan();
   span?.setAttribute('http.route', route.path);
   span?.updateName(`${route.method.toUpperCase()} ${route.path}`);
-  await authenticateRoute(route, req, res, deps.verifyToken);
+  try {
+    await authenticateRoute(route, req, res, deps.verifyToken);
+  } catch (error) {
+    if (error instanceof ForbiddenError && route.audited && deps.onDenied) {
+      const principal = principalOf(res);
+      const parsed = route.params?.safeParse(req.params);
+      const subjects = parsed?.success && route.audited.subjects ? route.audited.subjects(parsed.data) : [];
+      deps.onDenied({ subject: principal?.subject ?? 'unknown', roles: principal?.roles ?? [], action: route.audited.action, subjects, correlationId: requestIdOf(res) ?? '' });
+    }
+    throw error;
+  }
   if (!route.body && hasBody(req)) throw new ValidationError('This endpoint takes no request body.');
   const body = route.body ? parseInput(route.body, req.body, 'body') : undefined;
   const query = route.query ? parseInput(route.query, req.query, 'query') : undefined;

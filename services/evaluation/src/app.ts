@@ -58,6 +58,7 @@ export const createApp = async (deps: EvaluationDeps): Promise<EvaluationApp> =>
       rulesRoute(deps.rules, 'The appraisal rules in force: predicate grid, distribution caps, objection window, training-need areas', 'rules'),
     ],
     readiness: [{ name: 'read model', check: () => index.catchUp(1_000) }, consumerReadiness('consumers', consumers.caughtUp)],
+    audit: deps.audit,
     errorMapper: evaluationErrorMapper,
   });
   return {

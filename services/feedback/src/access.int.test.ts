@@ -250,6 +250,12 @@ describe('the audit trail of reads of contact details', () => {
     expect(records).toEqual([expect.objectContaining({ subject: 'off-a', role: 'feedback-officer', subjects: [b1], allowed: false })]);
   });
 
+  it('when a role the route does not allow asks for a ticket, then the refusal (403) is recorded with allowed false', async () => {
+    expectProblem(await (await h.as('operator', 'op-1')).get(`/v1/tickets/${a1}`).set('X-Request-Id', 'audit-role-refused-a1'), 403);
+    const records = (await auditRecords()).filter((r) => r.correlationId === 'audit-role-refused-a1');
+    expect(records).toEqual([expect.objectContaining({ subject: 'op-1', role: 'operator', action: 'read-ticket', subjects: [a1], allowed: false })]);
+  });
+
   it('when an auditor reads a ticket, then it is recorded as a read without the contact', async () => {
     await auditor.get(`/v1/tickets/${a1}`).set('X-Request-Id', 'audit-auditor-a1').expect(200);
     const records = (await auditRecords()).filter((r) => r.correlationId === 'audit-auditor-a1');

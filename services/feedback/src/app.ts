@@ -90,6 +90,7 @@ export const createApp = async (deps: FeedbackDeps): Promise<FeedbackApp> => {
       rulesRoute(deps.rules, 'The feedback rules in force: deadlines in working days, the working calendar', 'rules'),
     ],
     readiness: [consumerReadiness('consumers', caughtUp)],
+    audit: deps.audit,
     errorMapper: feedbackErrorMapper,
   });
   return {

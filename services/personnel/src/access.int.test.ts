@@ -243,6 +243,15 @@ describe('an official scoped to unit A', () => {
       expect(lookups.every((i) => !i.allowed)).toBe(true);
     });
 
+    it('records a read refused for the role (403) as denied in the audit trail, with whose record was asked for', async () => {
+      const from = new Date(Date.now() - 60_000).toISOString();
+      const refused = await (await h.as('evaluator', 'evaluator-9')).get(`/v1/employees/${ofB.employeeId}`).expect(403);
+      const to = new Date(Date.now() + 60_000).toISOString();
+      const audit = await (await h.as('auditor')).get(`/v1/audit/personal-data-access?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&employeeId=${ofB.employeeId}`).expect(200);
+      const reads = (audit.body.items as { subject: string; role: string; action: string; allowed: boolean; correlationId: string }[]).filter((i) => i.subject === 'evaluator-9');
+      expect(reads).toEqual([expect.objectContaining({ role: 'evaluator', action: 'read-employee', allowed: false, correlationId: refused.headers['x-request-id'] })]);
+    });
+
     it('loses sight of an employee transferred from unit A to unit B', async () => {
       const moved = await hire(unitA, '2010-01-01');
       const transfer = await propose(staff, moved.employeeId, { decision: { kind: 'transfer', transferKind: 'within-city', toUnitId: unitB }, decree: decree('2014-01-01') }).expect(201);

@@ -82,6 +82,7 @@ export const createApp = (deps: PersonnelDeps): PersonnelApp => {
       { name: 'read model', check: () => roster.catchUp(1_000) },
       ...(appraisals ? [{ name: 'appraisals', check: () => appraisals.caughtUp(1_000) }] : []),
     ],
+    audit: deps.audit,
     errorMapper: personnelErrorMapper,
   });
   return {

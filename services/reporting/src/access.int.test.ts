@@ -175,11 +175,29 @@ describe('the audit trail of career reads', () => {
     expect(added).toEqual([expect.objectContaining({ role: 'auditor', action, subjects: [subject], allowed: false, correlationId: requestId })]);
   });
 
+  it.each([
+    ['an evaluator asks for a timeline', 'evaluator', `/v1/employees/${EMPLOYEE}/timeline`, 'read-timeline', [EMPLOYEE]],
+    ['a feedback officer asks for a record', 'feedback-officer', `/v1/employees/${EMPLOYEE}/record?asOf=2021-01-01`, 'read-record-as-of', [EMPLOYEE]],
+    ['an evaluator asks for the movements as CSV', 'evaluator', '/v1/movements?from=2020-01-01&to=2020-12-31&format=csv', 'list-movements', []],
+  ] as const)('writes one refused record when %s, which the role does not allow (403)', async (_what, role, path, action, subjects) => {
+    const { status, requestId, added } = await audited(async () => (await h.as(role)).get(path));
+    expect(status).toBe(403);
+    expect(added).toEqual([{ id: expect.any(Number), at: expect.any(String), subject: `${role}-1`, role, action, subjects: [...subjects], allowed: false, purpose: null, correlationId: requestId }]);
+  });
+
+  it('writes nothing for a caller without a token (401): there is nobody to record', async () => {
+    const { status, added } = await audited(async () => h.api.get(`/v1/employees/${EMPLOYEE}/timeline`));
+    expect(status).toBe(401);
+    expect(added).toEqual([]);
+  });
+
   it('answers "whose career was read" for one employee, read and refused reads alike', async () => {
     const items = await trail(EMPLOYEE);
     expect(items.every((i) => i.subjects.includes(EMPLOYEE))).toBe(true);
-    expect(new Set(items.map((i) => `${i.action}:${i.allowed}`))).toEqual(new Set(['read-timeline:true', 'read-record-as-of:true', 'read-record-as-of:false', 'list-roster:true']));
-    expect(new Set(items.map((i) => i.role))).toEqual(new Set(['auditor', 'hr-staff', 'hr-approver']));
+    expect(new Set(items.map((i) => `${i.action}:${i.allowed}`))).toEqual(new Set(['read-timeline:true', 'read-timeline:false', 'read-record-as-of:true', 'read-record-as-of:false', 'list-roster:true']));
+    // The refused ones include the role matrix's callers whose role the route does not allow (403).
+    expect(new Set(items.filter((i) => i.allowed).map((i) => i.role))).toEqual(new Set(['auditor', 'hr-staff', 'hr-approver']));
+    expect(items.filter((i) => !i.allowed).map((i) => i.role)).toEqual(expect.arrayContaining(['evaluator', 'feedback-officer', 'employee']));
   });
 
   it('holds no personal data: opaque ids, roles and actions only', async () => {

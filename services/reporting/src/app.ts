@@ -75,6 +75,7 @@ export const createApp = async (deps: ReportingDeps): Promise<ReportingApp> => {
     service: SERVICE,
     routes: [...careerRoutes({ careers, audit: deps.audit, today }), ...movementRoutes({ careers, audit: deps.audit, today }), ...publicFigureRoutes({ careers, today, complaints: complaintFigures, rateLimit: deps.publicRateLimit ?? { limit: 60, windowSeconds: 60 } }), ...(digests ? digestRoutes({ digests, audit: deps.audit }) : []), ...rebuildRoutes({ live, audit: deps.audit }), ...appraisalRoutes({ readModels, audit: deps.audit }), ...jpRoutes({ readModels, audit: deps.audit, today }), ...complaintRoutes({ readModels, audit: deps.audit, now }), ...personalDataAccessRoutes(deps.audit)],
     readiness: [consumerReadiness('consumers', live.caughtUp)],
+    audit: deps.audit,
     errorMapper: (error) => (error instanceof StoreDoesNotVerifyError ? new HttpProblem(409, 'store-does-not-verify', 'The event store does not verify', error.message) : undefined),
   });
   return {

@@ -81,6 +81,14 @@ describe("the audit trail of appraisals' personal data", () => {
     expect(denied.map((r) => `${r.subject}:${r.role}:${r.action}`).sort()).toEqual([`${HEAD_B}:evaluator:read-appraisal`, 'staff-b:hr-staff:read-appraisal'].sort());
   });
 
+  it('records a read refused for the role (403) as denied, without a data subject (the appraisal is not read)', async () => {
+    expectProblem(await (await as('training-officer', 'trainer-1')).get(`/v1/appraisals/${ofA}`).set('X-Request-Id', 'req-role-refused'), 403);
+    const from = encodeURIComponent(new Date(Date.now() - 60_000).toISOString());
+    const to = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
+    const all = ((await (await as('auditor', 'auditor-1')).get(`/v1/audit/personal-data-access?from=${from}&to=${to}&limit=1000`).expect(200)).body as { items: AccessRecord[] }).items;
+    expect(all.filter((r) => r.correlationId === 'req-role-refused')).toEqual([expect.objectContaining({ subject: 'trainer-1', role: 'training-officer', action: 'read-appraisal', subjects: [], allowed: false })]);
+  });
+
   it('records a list with the employees it shows', async () => {
     await (await as('hr-staff', 'staff-list')).get('/v1/appraisals?period=2026').expect(200);
     for (const employeeId of [STAFF_A, STAFF_B]) {

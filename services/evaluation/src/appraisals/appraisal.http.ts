@@ -433,6 +433,7 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
       tags: ['appraisals'],
       operationId: 'getAppraisal',
       access: READERS,
+      audited: { action: 'read-appraisal' },
       params: AppraisalParams,
       responses: { 200: { description: 'The appraisal; ETag is its revision' } },
       handler: async (ctx) => {
@@ -458,6 +459,7 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
       tags: ['appraisals'],
       operationId: 'listAppraisals',
       access: READERS,
+      audited: { action: 'list-appraisals' },
       query: ListQuery,
       responses: { 200: { description: 'Matching appraisals (summaries), newest period first' } },
       handler: async (ctx) => {
@@ -499,6 +501,7 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
       tags: ['reviews'],
       operationId: 'listReviews',
       access: ['evaluator'],
+      audited: { action: 'list-reviews' },
       query: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
       responses: { 200: { description: 'Appraisals waiting for the caller as reviewer' } },
       handler: async (ctx) => {

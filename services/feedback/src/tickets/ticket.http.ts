@@ -191,6 +191,7 @@ export const ticketRoutes = (deps: TicketRouteDeps): Route[] => {
       tags: ['tickets'],
       operationId: 'getTicket',
       access: READERS,
+      audited: { action: 'read-ticket', subjects: (p) => [p.ticketId] },
       params: TicketParams,
       responses: { 200: { description: 'The ticket' }, 404: { description: 'No such ticket in the official’s scope' } },
       handler: async (ctx) => {

@@ -200,6 +200,7 @@ export const employeeRoutes = (deps: EmployeeRouteDeps): Route[] => [
     tags: ['privacy'],
     operationId: 'erasePersonalData',
     access: ['data-protection-officer'],
+    audited: { action: 'erase-personal-data', subjects: (p) => [p.employeeId] },
     params: EmployeeParams,
     body: ErasureBody,
     responses: { 200: { description: 'The personal data is erased (repeating it changes nothing)', schema: CommandAccepted } },
@@ -217,6 +218,7 @@ export const employeeRoutes = (deps: EmployeeRouteDeps): Route[] => [
     tags: ['employees'],
     operationId: 'getEmployee',
     access: READERS,
+    audited: { action: 'read-employee', subjects: (p) => [p.employeeId] },
     params: EmployeeParams,
     query: z.strictObject({
       asOf: CalendarDate.optional().meta({ description: 'Career as effective on this date (decisions with TMT on or before it).' }),
@@ -253,6 +255,7 @@ export const employeeRoutes = (deps: EmployeeRouteDeps): Route[] => [
     tags: ['employees'],
     operationId: 'getEmployeeHistory',
     access: READERS,
+    audited: { action: 'read-history', subjects: (p) => [p.employeeId] },
     params: EmployeeParams,
     responses: { 200: { description: 'The history, oldest first' } },
     handler: async (ctx) => {
@@ -293,6 +296,7 @@ export const employeeRoutes = (deps: EmployeeRouteDeps): Route[] => [
     tags: ['employees'],
     operationId: 'lookupEmployeeByNip',
     access: READERS,
+    audited: { action: 'lookup-by-nip' },
     idempotent: false,
     body: NipLookupBody,
     responses: { 200: { description: 'The employee id', schema: z.object({ employeeId: z.string() }) } },
@@ -347,6 +351,7 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
     tags: ['employees'],
     operationId: 'listEmployees',
     access: READERS,
+    audited: { action: 'list-employees' },
     query: ListQuery,
     responses: { 200: { description: 'A page of employees' } },
     handler: async (ctx) => {
@@ -393,6 +398,7 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
     tags: ['employees'],
     operationId: 'listPendingProposals',
     access: ['hr-staff', 'hr-approver', 'auditor'],
+    audited: { action: 'list-proposals' },
     query: z.strictObject({ unitId: Id.optional(), limit: limitParam({ max: 200, fallback: 50 }), after: Id.optional() }),
     responses: { 200: { description: 'Pending proposals, oldest first' } },
     handler: async (ctx) => {
@@ -418,6 +424,7 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
     tags: ['eligibility'],
     operationId: 'listPromotionEligibility',
     access: ['hr-staff', 'hr-approver', 'auditor'],
+    audited: { action: 'list-promotion-eligibility' },
     query: z.strictObject({
       period: z
         .string()
@@ -508,6 +515,7 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
     tags: ['eligibility'],
     operationId: 'listUpcomingRetirements',
     access: ['hr-staff', 'hr-approver', 'auditor'],
+    audited: { action: 'list-retirements' },
     query: z.strictObject({
       from: CalendarDate.optional().meta({ description: 'Start of the window; today when omitted.' }),
       months: z.coerce.number().int().min(1).max(60).optional(),
@@ -549,6 +557,7 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
     tags: ['reports'],
     operationId: 'getDuk',
     access: ['hr-staff', 'hr-approver', 'auditor'],
+    audited: { action: 'list-duk' },
     query: z.strictObject({
       on: CalendarDate.optional().meta({ description: 'The date; today when omitted.' }),
       unitId: Id.optional(),

@@ -43,6 +43,7 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => [
     tags: ['reports'],
     operationId: 'getAppraisalDistribution',
     access: READERS,
+    audited: { action: 'list-appraisal-distribution' },
     query: DistributionQuery,
     responses: { 200: { description: 'One row per unit (and quarter)' }, 404: { description: "A unit other than a unit-scoped official's own" } },
     handler: (ctx) => {

@@ -58,6 +58,7 @@ export const careerRoutes = (deps: CareerRouteDeps): Route[] => [
     tags: ['audit'],
     operationId: 'getTimeline',
     access: AUDITORS,
+    audited: { action: 'read-timeline', subjects: (p) => [p.employeeId] },
     params: EmployeeParams,
     responses: { 200: { description: 'The timeline, in recording order' }, 404: { description: 'No such employee' } },
     handler: (ctx) => {
@@ -74,6 +75,7 @@ export const careerRoutes = (deps: CareerRouteDeps): Route[] => [
     tags: ['audit'],
     operationId: 'getRecordAsOf',
     access: READERS,
+    audited: { action: 'read-record-as-of', subjects: (p) => [p.employeeId] },
     params: EmployeeParams,
     query: AsOfQuery,
     responses: { 200: { description: 'The record as of the date' }, 404: { description: 'Not in service on that date (or no such employee)' } },
@@ -92,6 +94,7 @@ export const careerRoutes = (deps: CareerRouteDeps): Route[] => [
     tags: ['reports'],
     operationId: 'getRoster',
     access: READERS,
+    audited: { action: 'list-roster' },
     query: z.strictObject({
       asOf: CalendarDate.optional(),
       recordedBy: z.iso.datetime({ offset: true }).optional(),

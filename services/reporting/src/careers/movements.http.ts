@@ -81,6 +81,7 @@ export const movementRoutes = (deps: MovementRouteDeps): Route[] => [
     tags: ['reports'],
     operationId: 'getMovements',
     access: READERS,
+    audited: { action: 'list-movements' },
     query: MovementsQuery,
     responses: {
       200: { description: 'The movements: a JSON page, or a CSV or JSON Lines export' },

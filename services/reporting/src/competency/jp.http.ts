@@ -38,6 +38,7 @@ export const jpRoutes = (deps: JpRouteDeps): Route[] => [
     tags: ['reports'],
     operationId: 'getJpCompliance',
     access: READERS,
+    audited: { action: 'list-jp-compliance' },
     query: ComplianceQuery,
     responses: { 200: { description: 'One row per unit' }, 404: { description: "A unit other than a unit-scoped official's own" } },
     handler: (ctx) => {

@@ -44,6 +44,7 @@ export const complaintRoutes = (deps: ComplaintRouteDeps): Route[] => [
     tags: ['reports'],
     operationId: 'getComplaintDeadlines',
     access: READERS,
+    audited: { action: 'list-complaint-deadlines' },
     query: DeadlinesQuery,
     responses: { 200: { description: 'One row per unit' }, 404: { description: "A unit other than a unit-scoped official's own" } },
     handler: (ctx) => {

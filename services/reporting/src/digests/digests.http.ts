@@ -15,6 +15,7 @@ export const digestRoutes = (deps: { digests: Digests; audit: AuditLog }): Route
     tags: ['audit'],
     operationId: 'makeDigest',
     access: AUDITORS,
+    audited: { action: 'export-digest' },
     responses: { 201: { description: 'The signed digest' } },
     handler: async (ctx) => {
       const { digestId, signed } = await deps.digests.make();
@@ -49,6 +50,7 @@ export const digestRoutes = (deps: { digests: Digests; audit: AuditLog }): Route
     tags: ['audit'],
     operationId: 'getDigest',
     access: AUDITORS,
+    audited: { action: 'export-digest' },
     params: DigestParams,
     responses: { 200: { description: 'The signed digest' }, 404: { description: 'No such digest' } },
     handler: (ctx) => {

@@ -19,6 +19,7 @@ export const rebuildRoutes = (deps: { live: LiveReadModels; audit: AuditLog }): 
     tags: ['operations'],
     operationId: 'rebuildReadModels',
     access: OPERATORS,
+    audited: { action: 'rebuild-read-models' },
     responses: { 202: { description: 'Started: the rebuild status' }, 409: { description: 'A rebuild is already running' } },
     handler: (ctx) => {
       const actor = actorOf(ctx, OPERATORS);
@@ -47,6 +48,7 @@ export const rebuildRoutes = (deps: { live: LiveReadModels; audit: AuditLog }): 
     tags: ['audit'],
     operationId: 'compareReadModels',
     access: OPERATORS,
+    audited: { action: 'replay-compare' },
     body: z.strictObject({ stream: StreamId.optional().meta({ description: 'One stream (e.g. employee-<uuid>); everything when absent.' }) }),
     responses: { 200: { description: 'The comparison' }, 409: { description: 'A rebuild or another comparison is running' } },
     handler: async (ctx) => {
