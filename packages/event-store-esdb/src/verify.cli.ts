@@ -2,14 +2,14 @@
 // Read-only: every chain of the ledger on an EventStoreDB server as of now, or the ledger against a digest an
 // auditor kept (the reporting service signs them on this engine too). Exits 0 when it verifies (and is unchanged since the kept digest), 1 otherwise (also when the server
 // cannot be reached after a few tries), 2 on bad arguments.
-import { verifyCommand } from '@asn/event-store';
+import { verifyMain } from '@asn/event-store';
 import { connectEsdb } from './client';
 import { openEsdbEventStore } from './esdbEventStore';
 
 /** Reads retried after a dropped connection before the command gives up. */
 const MAX_RETRIES = 5;
 
-verifyCommand(process.argv.slice(2), 'EventStoreDB connection string', (connectionString) => {
+verifyMain('EventStoreDB connection string', (connectionString) => {
   let retries = 0;
   const store = openEsdbEventStore({
     client: connectEsdb(connectionString),
@@ -20,14 +20,4 @@ verifyCommand(process.argv.slice(2), 'EventStoreDB connection string', (connecti
     },
   });
   return { storedForm: () => store.storedForm(), close: () => store.close() };
-}).then(
-  ({ code, out, err }) => {
-    process.stdout.write(out);
-    process.stderr.write(err);
-    process.exit(code);
-  },
-  (error: unknown) => {
-    process.stdout.write(`FAILED: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
-);
+});

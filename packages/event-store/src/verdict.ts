@@ -80,3 +80,18 @@ export const verifyCommand = async (argv: readonly string[], what: string, open:
     await target.close();
   }
 };
+
+/** Runs `verifyCommand` as a process's main: its arguments, its output, its exit code. */
+export const verifyMain = (what: string, open: (store: string) => VerifyTarget): void => {
+  verifyCommand(process.argv.slice(2), what, open).then(
+    ({ code, out, err }) => {
+      process.stdout.write(out);
+      process.stderr.write(err);
+      process.exit(code);
+    },
+    (error: unknown) => {
+      process.stdout.write(`FAILED: ${(error as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+};
