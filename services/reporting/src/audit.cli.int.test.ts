@@ -242,6 +242,12 @@ describe('bad arguments', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('no event store file at');
   }, 60_000);
+
+  it('exit 1 when the EventStoreDB server does not answer (--esdb), after a few tries', () => {
+    const run = ledgerAudit('timeline', employeeId, '--esdb', 'esdb://127.0.0.1:1?tls=false', '--audit-log', join(dir, 'esdb-trail.db'));
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^audit: FAILED: /m);
+  }, 60_000);
 });
 
 describe('with a kept digest', () => {
