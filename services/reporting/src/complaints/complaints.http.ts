@@ -51,11 +51,13 @@ export const complaintRoutes = (deps: ComplaintRouteDeps): Route[] => [
       const q = ctx.query;
       const unitId = unitFilter(ctx, q.unitId);
       const { complaints, orgChart } = deps.readModels();
-      const asOf = q.asOf === undefined ? deps.now() : q.asOf.length === 10 ? workingCalendar(complaints.rules()).endOf(q.asOf) : new Date(q.asOf);
+      const calendar = workingCalendar(complaints.rules());
+      const asOf = q.asOf === undefined ? deps.now() : q.asOf.length === 10 ? calendar.endOf(q.asOf) : new Date(q.asOf);
       const rows = complaints.units(asOf, (id) => orgChart.unit(id)?.name).filter((u) => unitId === undefined || u.unitId === unitId);
       const exported = q.format !== 'json';
       deps.audit.record({ actor: actorOf(ctx, READERS), action: exported ? 'export-complaint-deadlines' : 'list-complaint-deadlines', subjects: [], allowed: true });
-      const filename = `complaint-deadlines-${asOf.toISOString().slice(0, 10)}`;
+      // Named by the city's date of the instant (UTC's would name an export made before 07:00 WIB after yesterday).
+      const filename = `complaint-deadlines-${calendar.localDate(asOf)}`;
       return reportAnswer(q.format, filename, CSV_COLUMNS, rows, () => ({ asOf: asOf.toISOString(), items: rows }));
     },
   }),

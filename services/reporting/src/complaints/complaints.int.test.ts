@@ -81,6 +81,13 @@ describe('complaint deadlines as of a time', () => {
     expect(jsonl.text.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual(json);
   });
 
+  it("name an export by the city's date of its instant, not UTC's", async () => {
+    const client = await h.as('hr-approver');
+    // 20:00 UTC on 6 December is 03:00 WIB on 7 December.
+    const csv = await client.get('/v1/reports/complaint-deadlines?asOf=2026-12-06T20:00:00.000Z&format=csv').buffer(true).expect(200);
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="complaint-deadlines-2026-12-07.csv"');
+  });
+
   it('audit each list', async () => {
     const before = auditItems().length;
     await (await h.as('auditor', 'auditor-3')).get(`/v1/reports/complaint-deadlines?asOf=${MONDAY}`).expect(200);
