@@ -361,28 +361,30 @@ export class SqliteEventStore implements EventStore, VerifiableStore {
   }
 
   /**
-   * The stored form as of now (verify, digests): the heads, then the events, read in one read transaction on a
-   * read-only connection of its own, so that appends committed meanwhile (by this store or any other process) are
-   * part of neither. The connection is closed once the events are read through: iterate them to the end.
+   * The stored form as of now (verify, digests): when its events are first read, a read-only connection of its own
+   * opens a read transaction and reads the heads, then the events, so that appends committed meanwhile (by this store
+   * or any other process) are part of neither; it is closed once the events are read through (or abandoned). Nothing
+   * is opened until then.
    */
   storedForm(): StoredForm {
-    const reader = new SqliteEventStore({ path: this.db.name, readonly: true, pageSize: this.pageSize });
-    let heads: StreamHead[];
-    try {
-      reader.db.exec('BEGIN');
-      heads = [...reader.streamHeads()];
-    } catch (error) {
-      reader.db.close();
-      throw error;
-    }
+    const { name: path } = this.db;
+    const pageSize = this.pageSize;
+    let heads: StreamHead[] | undefined;
     const events = function* (): Iterable<VerifiableEvent> {
+      const reader = new SqliteEventStore({ path, readonly: true, pageSize });
       try {
+        reader.db.exec('BEGIN');
+        heads = [...reader.streamHeads()];
         yield* reader.storedEvents();
       } finally {
         reader.db.close();
       }
     };
-    return { events: events(), heads, gapFreePositions: true };
+    const headsRead = function* (): Iterable<StreamHead> {
+      if (heads === undefined) throw new Error("a stored form's heads are read after its events");
+      yield* heads;
+    };
+    return { events: events(), heads: headsRead(), gapFreePositions: true };
   }
 
   /** SQLite's own check of the file's structure; 'ok' when sound. */
