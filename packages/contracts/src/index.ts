@@ -79,6 +79,7 @@ export { FeedbackEvents, feedbackEventRegistry, RoutingReason, TicketDeadline, T
 export type { FeedbackEventData } from './feedback/events';
 export { DEFAULT_FEEDBACK_RULES, FeedbackRules } from './feedback/rules';
 export { DEFAULT_TRAINING_RULES, TrainingRules, type Entitlement } from './training/rules';
+export { cityDate, WIB_UTC_OFFSET_MINUTES } from './cityClock';
 export { dueAfter, resolutionRule, workingCalendar } from './feedback/deadlines';
 export type { WorkingCalendar } from './feedback/deadlines';
 export { generateAsyncApi } from './asyncapi';

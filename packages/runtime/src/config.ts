@@ -1,4 +1,4 @@
-import { LOCAL_ISSUER, parseConfig } from '@asn/service-kit';
+import { ConfigError, LOCAL_ISSUER, parseConfig } from '@asn/service-kit';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -97,6 +97,12 @@ const commonShape = (defaults: ServiceDefaults) => ({
    * leave unset in production, where the clock is the machine's.
    */
   CLOCK_START: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * The city's clock, minutes east of UTC: what "today" is for decisions, appraisals, training and reports (420,
+   * WIB, Tanjungbalai's; WITA 480, WIT 540). The feedback rules' working calendar must keep the same clock: the
+   * feedback and reporting services refuse to start when it does not.
+   */
+  CITY_UTC_OFFSET_MINUTES: z.coerce.number().int().min(-720).max(840).default(420),
 });
 
 type CommonShape = ReturnType<typeof commonShape>;
@@ -148,3 +154,18 @@ export const loadServiceConfig = <S extends z.ZodType<ServiceConfig>>(
   schema: S,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): z.output<S> => parseConfig(schema, env);
+
+/**
+ * The feedback rules' working calendar keeps the city's clock: a service that reads them (feedback, reporting)
+ * refuses to start when they and CITY_UTC_OFFSET_MINUTES disagree, rather than date some things by one clock and
+ * others by the other. @throws ConfigError naming both.
+ */
+export const assertCityClock = (config: Pick<ServiceConfig, 'CITY_UTC_OFFSET_MINUTES'>, rules: { utcOffsetMinutes: number; version: string }): void => {
+  if (rules.utcOffsetMinutes === config.CITY_UTC_OFFSET_MINUTES) return;
+  throw new ConfigError([
+    {
+      key: 'CITY_UTC_OFFSET_MINUTES',
+      message: `is ${config.CITY_UTC_OFFSET_MINUTES}, but the feedback rules ${rules.version} keep their working calendar at ${rules.utcOffsetMinutes}: set both to the city's clock`,
+    },
+  ]);
+};

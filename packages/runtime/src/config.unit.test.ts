@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@asn/service-kit';
-import { loadServiceConfig, serviceConfig } from './config';
+import { DEFAULT_FEEDBACK_RULES } from '@asn/contracts';
+import { assertCityClock, loadServiceConfig, serviceConfig } from './config';
 
 const schema = serviceConfig({ port: 3009, audience: 'evaluation' });
 
@@ -21,6 +22,20 @@ describe('the common settings', () => {
     expect(loadServiceConfig(schema, { CLOCK_START: '2027-03-08T08:00:00+07:00' }).CLOCK_START).toBe('2027-03-08T08:00:00+07:00');
     expect(() => loadServiceConfig(schema, { CLOCK_START: '2027-03-08' })).toThrow(/CLOCK_START/);
     expect(() => loadServiceConfig(schema, { CLOCK_START: 'tomorrow' })).toThrow(/CLOCK_START/);
+  });
+});
+
+describe("the city's clock", () => {
+  it("is WIB's by default, takes another Indonesian zone's offset, and refuses one no clock keeps", () => {
+    expect(loadServiceConfig(schema, {}).CITY_UTC_OFFSET_MINUTES).toBe(420);
+    expect(loadServiceConfig(schema, { CITY_UTC_OFFSET_MINUTES: '480' }).CITY_UTC_OFFSET_MINUTES).toBe(480);
+    for (const bad of ['900', '-800', '7.5', 'WIB']) expect(() => loadServiceConfig(schema, { CITY_UTC_OFFSET_MINUTES: bad })).toThrow(/CITY_UTC_OFFSET_MINUTES/);
+  });
+
+  it("must be the feedback rules' working calendar's, or the service does not start", () => {
+    expect(() => assertCityClock({ CITY_UTC_OFFSET_MINUTES: 420 }, DEFAULT_FEEDBACK_RULES)).not.toThrow();
+    expect(() => assertCityClock({ CITY_UTC_OFFSET_MINUTES: 480 }, DEFAULT_FEEDBACK_RULES)).toThrow(ConfigError);
+    expect(() => assertCityClock({ CITY_UTC_OFFSET_MINUTES: 480 }, DEFAULT_FEEDBACK_RULES)).toThrow(/CITY_UTC_OFFSET_MINUTES: is 480, but the feedback rules .* keep their working calendar at 420/);
   });
 });
 

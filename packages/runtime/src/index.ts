@@ -1,4 +1,4 @@
-export { loadServiceConfig, serviceConfig, type ServiceConfig, type ServiceDefaults } from './config';
+export { assertCityClock, loadServiceConfig, serviceConfig, type ServiceConfig, type ServiceDefaults } from './config';
 export { runService, type RunServiceOptions, type ServiceName, type ServiceRuntime, type StartedService } from './runService';
 export { combineRegistries, project, type ProjectionOptions } from './project';
 export { contractCheck } from './contractCheck';

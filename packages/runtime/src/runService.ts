@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openLocalBus, startRelay, type Bus, type Relay } from '@asn/bus';
-import { Topics, type Context } from '@asn/contracts';
+import { cityDate, Topics, type Context } from '@asn/contracts';
 import type { EventStore, VerifiableStore } from '@asn/event-store';
 import { openSqliteEventStore, type SqliteEventStore } from '@asn/event-store-sqlite';
 import { loadOrCreateMasterKey } from '@asn/privacy';
@@ -53,6 +53,8 @@ export interface ServiceRuntime<Config extends ServiceConfig = ServiceConfig> {
   readonly relay: Relay | undefined;
   /** The service's clock: the machine's, or one started at CLOCK_START. Pass it to createApp. */
   readonly now: () => Date;
+  /** The city's date now (CITY_UTC_OFFSET_MINUTES on `now`). Pass it to createApp. */
+  readonly today: () => string;
 }
 
 /** What a service's `start` hands back: its app, and what to stop before the runtime's adapters close. */
@@ -154,7 +156,8 @@ const open = async <Config extends ServiceConfig>(
   if (offsetMs !== 0)
     logger.warn({ clockStart: config.CLOCK_START }, 'the service clock starts at CLOCK_START, not now');
   const now = offsetMs === 0 ? () => new Date() : () => new Date(Date.now() + offsetMs);
-  return { name, config, logger, dataDir, storePath, store, engine: config.EVENT_STORE, idempotency, auth, masterKey, bus, relay, now };
+  const today = () => cityDate(now(), config.CITY_UTC_OFFSET_MINUTES);
+  return { name, config, logger, dataDir, storePath, store, engine: config.EVENT_STORE, idempotency, auth, masterKey, bus, relay, now, today };
 };
 
 /** EventStoreDB, loaded only when configured: the embedded default never loads the gRPC client. */

@@ -25,6 +25,8 @@ export interface ServiceDeps extends Operations {
   readonly idempotency: IdempotencyStore;
   readonly trustProxyHops?: number;
   readonly now?: () => Date;
+  /** The city's date now; default: `now` on WIB's clock. */
+  readonly today?: () => string;
 }
 
 export interface ServiceAppOptions {

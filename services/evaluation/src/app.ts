@@ -1,4 +1,5 @@
 import type { Bus } from '@asn/bus';
+import { cityDate } from '@asn/contracts';
 import { openOrgChart, type OrgChart } from '@asn/org-chart';
 import { createFieldCipher, type AuditLog, type SubjectKeyStore } from '@asn/privacy';
 import { personalDataAccessRoutes } from '@asn/privacy/http';
@@ -42,6 +43,7 @@ export interface EvaluationApp {
 /** The evaluation service's express app (no listen), its read models and its consumers. */
 export const createApp = async (deps: EvaluationDeps): Promise<EvaluationApp> => {
   const now = deps.now ?? (() => new Date());
+  const today = deps.today ?? (() => cityDate(now()));
   const rules = () => deps.rules;
   const cipher = createFieldCipher(deps.keys);
   const handlers = { store: deps.store, cipher, rules };
@@ -52,7 +54,7 @@ export const createApp = async (deps: EvaluationDeps): Promise<EvaluationApp> =>
   const app = serviceApp(deps, {
     service: SERVICE,
     routes: [
-      ...appraisalRoutes({ handlers, index, orgChart, complaints: consumers.complaints, rules, orgChartReady: () => consumers.personnel.caughtUp, now, audit: deps.audit }),
+      ...appraisalRoutes({ handlers, index, orgChart, complaints: consumers.complaints, rules, orgChartReady: () => consumers.personnel.caughtUp, today, audit: deps.audit }),
       ...unitRatingRoutes({ store: deps.store, index, rules }),
       ...personalDataAccessRoutes(deps.audit),
       rulesRoute(deps.rules, 'The appraisal rules in force: predicate grid, distribution caps, objection window, training-need areas', 'rules'),

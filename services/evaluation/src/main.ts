@@ -17,7 +17,7 @@ const main = async (): Promise<void> => {
     context: 'evaluation',
     loadConfig,
     stopTelemetry,
-    start: async ({ config, dataDir, store, logger, auth, idempotency, masterKey, bus, relay, now }) => {
+    start: async ({ config, dataDir, store, logger, auth, idempotency, masterKey, bus, relay, now, today }) => {
       const rules = config.RULES_FILE ? loadRulesFile(config.RULES_FILE) : DEFAULT_RULES;
       const keys = privacy.openSqliteKeyStore({ path: path.join(dataDir, 'evaluation.keys.db'), masterKey });
       const audit = privacy.openSqliteAuditLog({ path: path.join(dataDir, 'evaluation.audit.db') });
@@ -36,6 +36,7 @@ const main = async (): Promise<void> => {
         rules,
         trustProxyHops: config.TRUST_PROXY_HOPS,
         now,
+        today,
         ...(relay ? { relay } : {}),
       });
       logger.info({ rulesVersion: rules.version, bus: config.BUS }, 'evaluation rules loaded');

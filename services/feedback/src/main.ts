@@ -5,7 +5,7 @@ import { startTelemetry } from '@asn/service-kit/telemetry';
 const stopTelemetry = startTelemetry({ serviceName: 'feedback' });
 
 const main = async (): Promise<void> => {
-  const { runService } = await import('@asn/runtime');
+  const { assertCityClock, runService } = await import('@asn/runtime');
   const path = await import('node:path');
   const privacy = await import('@asn/privacy');
   const { loadConfig } = await import('./config');
@@ -17,6 +17,7 @@ const main = async (): Promise<void> => {
     stopTelemetry,
     start: async ({ config, dataDir, store, logger, auth, idempotency, masterKey, bus, relay, now }) => {
       const rules = config.RULES_FILE ? loadRulesFile(config.RULES_FILE) : DEFAULT_RULES;
+      assertCityClock(config, rules);
       const keys = privacy.openSqliteKeyStore({ path: path.join(dataDir, 'feedback.keys.db'), masterKey });
       const audit = privacy.openSqliteAuditLog({ path: path.join(dataDir, 'feedback.audit.db') });
       const feedback = await createApp({

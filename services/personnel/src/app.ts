@@ -1,4 +1,5 @@
 import type { Bus } from '@asn/bus';
+import { cityDate } from '@asn/contracts';
 import { createFieldCipher, type AuditLog, type SubjectKeyStore } from '@asn/privacy';
 import { personalDataAccessRoutes } from '@asn/privacy/http';
 import { rulesRoute, serviceApp, type ServiceDeps } from '@asn/runtime';
@@ -46,6 +47,7 @@ export interface PersonnelApp {
 /** The personnel service's express app (no listen) and its read model. */
 export const createApp = (deps: PersonnelDeps): PersonnelApp => {
   const now = deps.now ?? (() => new Date());
+  const today = deps.today ?? (() => cityDate(now()));
   const codec = createEmployeeCodec(createFieldCipher(deps.keys));
   const roster = startRoster({ store: deps.store, codec, logger: deps.logger });
   if (deps.bus && !deps.readModelPath) throw new TypeError('createApp: a bus needs a readModelPath for its read model');
@@ -65,11 +67,12 @@ export const createApp = (deps: PersonnelDeps): PersonnelApp => {
     cache: roster.cache,
     appraisals: appraisalsOf,
     now,
+    today,
   };
   const app = serviceApp(deps, {
     service: SERVICE,
     routes: [
-      ...unitRoutes({ store: deps.store, units, roster, now }),
+      ...unitRoutes({ store: deps.store, units, roster, today }),
       ...employeeRoutes({ ...handlerDeps, roster, audit: deps.audit }),
       ...personalDataAccessRoutes(deps.audit),
       rulesRoute(

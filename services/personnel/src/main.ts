@@ -17,7 +17,7 @@ const main = async (): Promise<void> => {
     context: 'personnel',
     loadConfig,
     stopTelemetry,
-    start: ({ config, dataDir, store, logger, auth, idempotency, masterKey, bus, relay, now }) => {
+    start: ({ config, dataDir, store, logger, auth, idempotency, masterKey, bus, relay, now, today }) => {
       const keys = privacy.openSqliteKeyStore({ path: path.join(dataDir, 'personnel.keys.db'), masterKey });
       const audit = openSqliteAuditLog({ path: path.join(dataDir, 'personnel.audit.db') });
       const rules = config.RULES_FILE ? loadRulesFile(config.RULES_FILE) : DEFAULT_RULES;
@@ -32,6 +32,7 @@ const main = async (): Promise<void> => {
         rules,
         trustProxyHops: config.TRUST_PROXY_HOPS,
         now,
+        today,
         // Final appraisals (asn.evaluation.v1) for promotion eligibility, in a read model of their own.
         bus,
         readModelPath: path.join(dataDir, 'personnel.readmodel.db'),

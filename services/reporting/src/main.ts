@@ -5,19 +5,21 @@ import { startTelemetry } from '@asn/service-kit/telemetry';
 const stopTelemetry = startTelemetry({ serviceName: 'reporting' });
 
 const main = async (): Promise<void> => {
-  const { runService } = await import('@asn/runtime');
+  const { assertCityClock, runService } = await import('@asn/runtime');
   const path = await import('node:path');
   const privacy = await import('@asn/privacy');
   const { loadOrCreateDigestKey } = await import('@asn/event-store');
   const { loadConfig } = await import('./config');
   const { createApp } = await import('./app');
   const { rulesLoader } = await import('@asn/runtime');
-  const { FeedbackRules, TrainingRules } = await import('@asn/contracts');
+  const { DEFAULT_FEEDBACK_RULES, FeedbackRules, TrainingRules } = await import('@asn/contracts');
   await runService({
     context: 'reporting',
     loadConfig,
     stopTelemetry,
     start: async ({ config, dataDir, store, logger, auth, idempotency, bus, now }) => {
+      const feedbackRules = config.FEEDBACK_RULES_FILE ? rulesLoader(FeedbackRules, 'feedback').loadRulesFile(config.FEEDBACK_RULES_FILE) : DEFAULT_FEEDBACK_RULES;
+      assertCityClock(config, feedbackRules);
       const audit = privacy.openSqliteAuditLog({ path: path.join(dataDir, 'reporting.audit.db') });
       const key = loadOrCreateDigestKey(config.DIGEST_KEY_FILE ?? path.join(dataDir, 'digest-signing.key'));
       if (key.created) logger.warn({ publicKey: key.publicKeyPath }, 'created the digest signing key: give auditors its public half');
@@ -31,7 +33,7 @@ const main = async (): Promise<void> => {
         readModelPath: path.join(dataDir, 'reporting.readmodel.db'),
         digests: { key, dir: path.join(dataDir, 'digests'), intervalMs: config.DIGEST_INTERVAL_MINUTES * 60_000 },
         ...(config.TRAINING_RULES_FILE ? { trainingRules: rulesLoader(TrainingRules, 'training').loadRulesFile(config.TRAINING_RULES_FILE) } : {}),
-        ...(config.FEEDBACK_RULES_FILE ? { feedbackRules: rulesLoader(FeedbackRules, 'feedback').loadRulesFile(config.FEEDBACK_RULES_FILE) } : {}),
+        feedbackRules,
         publicRateLimit: { limit: config.PUBLIC_RATE_LIMIT, windowSeconds: config.PUBLIC_RATE_WINDOW_SECONDS },
         trustProxyHops: config.TRUST_PROXY_HOPS,
         now,

@@ -1,4 +1,5 @@
 import type { Bus } from '@asn/bus';
+import { cityDate } from '@asn/contracts';
 import { consumerReadiness, rulesRoute, serviceApp, type ServiceDeps } from '@asn/runtime';
 import { startTrainingConsumer, type TrainingConsumer } from './consumers/trainingConsumer';
 import { employeeTrainingRoutes } from './employees/employeeTraining.http';
@@ -33,14 +34,15 @@ export interface TrainingApp {
 /** The training service's express app (no listen), its read model and the consumer that feeds it. */
 export const createApp = async (deps: TrainingDeps): Promise<TrainingApp> => {
   const now = deps.now ?? (() => new Date());
+  const today = deps.today ?? (() => cityDate(now()));
   const readModel = openTrainingReadModel(deps.readModelPath);
-  const placement = { store: deps.store, now, readModel, logger: deps.logger };
+  const placement = { store: deps.store, now, today, readModel, logger: deps.logger };
   const consumer = await startTrainingConsumer({ ...placement, bus: deps.bus });
   const app = serviceApp(deps, {
     service: SERVICE,
     routes: [
       ...programmeRoutes(placement),
-      ...employeeTrainingRoutes({ readModel, rules: () => deps.rules, now }),
+      ...employeeTrainingRoutes({ readModel, rules: () => deps.rules, today }),
       rulesRoute(deps.rules, 'The JP entitlements in force, each naming its regulation', 'employees'),
     ],
     readiness: [consumerReadiness('consumer', consumer.consumer.caughtUp)],

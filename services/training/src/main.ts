@@ -26,6 +26,7 @@ const main = async (): Promise<void> => {
         readModelPath: join(runtime.dataDir, 'training.readmodel.db'),
         trustProxyHops: runtime.config.TRUST_PROXY_HOPS,
         now: runtime.now,
+        today: runtime.today,
         ...(runtime.relay ? { relay: runtime.relay } : {}),
       });
       runtime.logger.info({ rulesVersion: rules.version, bus: runtime.config.BUS }, 'training rules loaded');

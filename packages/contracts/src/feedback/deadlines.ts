@@ -1,5 +1,6 @@
 import type { TicketKind } from './events';
 import type { FeedbackRules } from './rules';
+import { cityDate } from '../cityClock';
 
 // The working-day deadlines of a public feedback ticket, pure functions of the rules: the feedback service keeps
 // them on its tickets, the reporting service computes them from the feedback events (which carry none), so the
@@ -36,7 +37,7 @@ export const workingCalendar = (rules: Pick<FeedbackRules, 'utcOffsetMinutes' | 
     return day;
   };
   return {
-    localDate: (at) => new Date(at.getTime() + offsetMs).toISOString().slice(0, 10),
+    localDate: (at) => cityDate(at, rules.utcOffsetMinutes),
     isWorkingDay,
     addWorkingDays,
     endOf: (date) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS - offsetMs - 1),

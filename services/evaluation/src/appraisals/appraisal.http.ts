@@ -84,7 +84,8 @@ export interface AppraisalRouteDeps {
   rules: () => EvaluationRules;
   /** Resolves once the org chart has caught up with the personnel topic (at start). */
   orgChartReady: () => Promise<void>;
-  now: () => Date;
+  /** The city's date now: what an appraisal's dates (finalisation, objection) and the current period's org chart use. */
+  today: () => string;
   /**
    * The audit trail of personal-data access (QUALITY.md): every read of an appraisal (its ratings, and its
    * notes for those allowed) and every list is recorded before the answer.
@@ -92,12 +93,10 @@ export interface AppraisalRouteDeps {
   audit: AuditLog;
 }
 
-const today = (now: () => Date): string => now().toISOString().slice(0, 10);
-
 /** The org chart's date for a period: its last day, or today while it runs. */
-const orgDateOf = (period: AppraisalPeriod, now: () => Date): string => {
+const orgDateOf = (period: AppraisalPeriod, today: () => string): string => {
   const end = periodBounds(period).to;
-  const day = today(now);
+  const day = today();
   return end < day ? end : day;
 };
 
@@ -188,11 +187,11 @@ const accepted = (result: AppraisalResult, status = 200, extra: Record<string, u
 });
 
 export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
-  const { handlers, index, orgChart, now } = deps;
+  const { handlers, index, orgChart, today } = deps;
 
   const open = async (employeeId: string, period: AppraisalPeriod, actor: Actor, principal: Principal | undefined): Promise<AppraisalResult> => {
     await deps.orgChartReady();
-    const date = orgDateOf(period, now);
+    const date = orgDateOf(period, today);
     const employee = orgChart.employeeOn(employeeId, date);
     // The appraisal belongs to the unit of the period's date: an official of another unit does not learn of it.
     if (!inUnitScope(principal, employee?.unitId)) throw new NotFoundError('No such employee.');
@@ -271,7 +270,7 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
         await deps.orgChartReady();
         const { unitId } = ctx.params;
         if (!orgChart.unit(unitId) || !inUnitScope(ctx.principal, unitId)) throw new NotFoundError('No such unit in the org chart.');
-        const date = orgDateOf(ctx.body.period, now);
+        const date = orgDateOf(ctx.body.period, today);
         const opened: string[] = [];
         const alreadyOpen: string[] = [];
         const refused: { employeeId: string; code: string }[] = [];
@@ -330,7 +329,7 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
       handler: command('evaluator', async (ctx, loaded) => {
         await deps.orgChartReady();
         const evaluatorId = loaded.state.evaluatorId;
-        const reviewerId = evaluatorId ? orgChart.supervisorOf(evaluatorId, orgDateOf(periodOf(loaded), now)) : undefined;
+        const reviewerId = evaluatorId ? orgChart.supervisorOf(evaluatorId, orgDateOf(periodOf(loaded), today)) : undefined;
         return { type: 'SubmitAppraisal', by: subjectOf(ctx), ...(reviewerId ? { reviewerId } : {}) };
       }),
     }),
@@ -382,7 +381,7 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
             others.delete(loaded.appraisalId);
             const unitRating = unitId ? index.unitRating(unitId, period.year)?.rating : undefined;
             if (ratings) figures = distributionOf(deps.rules(), [...others.values(), predicateOf(deps.rules(), ratings.results, ratings.behaviour)], unitRating);
-            return { type: 'FinaliseAppraisal', by: subjectOf(ctx), on: today(now), unitPredicates: [...others.values()], ...(unitRating ? { unitRating } : {}) };
+            return { type: 'FinaliseAppraisal', by: subjectOf(ctx), on: today(), unitPredicates: [...others.values()], ...(unitRating ? { unitRating } : {}) };
           },
           actorOf(ctx, 'evaluator'),
           ctx.expectedRevision,
@@ -403,7 +402,7 @@ export const appraisalRoutes = (deps: AppraisalRouteDeps): Route[] => {
       body: ObjectionBody,
       ifMatch: 'optional',
       responses: { 200: { description: 'The objection is filed with the reviewer' }, 422: { description: 'objection-window-closed, objection-exists' } },
-      handler: (ctx) => command('employee', () => ({ type: 'FileObjection', by: subjectOf(ctx), on: today(now), reason: ctx.body.reason }))(ctx),
+      handler: (ctx) => command('employee', () => ({ type: 'FileObjection', by: subjectOf(ctx), on: today(), reason: ctx.body.reason }))(ctx),
     }),
     defineRoute({
       method: 'post',

@@ -41,6 +41,8 @@ export interface EmployeeHandlerDeps {
   /** An employee's final annual appraisals (read from the evaluation service); none when not known. */
   appraisals?: (employeeId: string) => readonly { year: number; predicate: Predicate }[];
   now: () => Date;
+  /** The city's date now (the runtime's CITY_UTC_OFFSET_MINUTES): what the rules call today. */
+  today: () => string;
   /** Where a load starts from (the roster read model), reading only newer events from the store. */
   cache?: EmployeeCache;
 }
@@ -84,7 +86,6 @@ export type Authorize = (state: Employee) => void;
 export const employeeStreamId = (employeeId: string): string => streamId('employee', employeeId);
 const nipStream = (key: Buffer, nip: string): string => streamId('nip', uuidFromKeyedHash(key, nip));
 
-const today = (now: Date): string => now.toISOString().slice(0, 10);
 
 /** Loads an employee: every event, or (bitemporal "as recorded") only those recorded by `recordedBy`. */
 export const loadEmployee = async (
@@ -169,7 +170,7 @@ export const handleEmployeeCommand = async (
     const units = await deps.units(unitsOf(decisionOf(command, loaded.state), loaded.state));
     const rules = deps.rules();
     const appraisals = deps.appraisals?.(employeeId) ?? [];
-    const events = decide(command, loaded.state, { today: today(deps.now()), rules, units, appraisals });
+    const events = decide(command, loaded.state, { today: deps.today(), rules, units, appraisals });
     if (events.length === 0) {
       return { employeeId, revision: loaded.revision, position: 0, recorded: [] };
     }
@@ -317,7 +318,7 @@ export const proposeAppointment = async (
   const decisionId = idFor(actor, 'decision');
   const command: EmployeeCommand = { type: 'ProposeDecision', decisionId, proposedBy: actor.subject, ...input };
   // Decide once before reserving, so that an invalid proposal does not reserve the NIP.
-  decide(command, initialState(), { today: today(deps.now()), rules: deps.rules(), units: await deps.units([input.decision.unitId]) });
+  decide(command, initialState(), { today: deps.today(), rules: deps.rules(), units: await deps.units([input.decision.unitId]) });
   await reserveNip(deps, input.personal.nip, employeeId, actor);
   const result = await handleEmployeeCommand(deps, employeeId, command, actor);
   return { ...result, decisionId };
@@ -345,7 +346,7 @@ export const proposeDecision = async (
     if (typeof expectedRevision === 'number' && expectedRevision !== loaded.revision) {
       throw new WrongExpectedRevisionError(employeeStreamId(employeeId), expectedRevision, loaded.revision < 0 ? 'no_stream' : loaded.revision);
     }
-    decide(command, loaded.state, { today: today(deps.now()), rules: deps.rules(), units: await deps.units(unitsOf(input.decision, loaded.state)) });
+    decide(command, loaded.state, { today: deps.today(), rules: deps.rules(), units: await deps.units(unitsOf(input.decision, loaded.state)) });
     const current = loaded.state.personal;
     if (current === undefined || current === 'erased' || current.nip !== input.personal.nip) {
       await reserveNip(deps, input.personal.nip, employeeId, actor);

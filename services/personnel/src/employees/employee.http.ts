@@ -108,7 +108,6 @@ export const employeeView = (employeeId: string, state: Employee, revision: numb
   pendingProposals: Object.values(state.proposals).filter((p) => p.status === 'pending').map(proposalView),
 });
 
-const todayOf = (deps: { now: () => Date }): string => deps.now().toISOString().slice(0, 10);
 
 const readerRole = (ctx: RouteContext<unknown, unknown, unknown>): Role => READERS.find((r) => ctx.principal?.roles.includes(r)) ?? 'auditor';
 
@@ -241,7 +240,7 @@ export const employeeRoutes = (deps: EmployeeRouteDeps): Route[] => [
         status: 200,
         headers: { ETag: etagOf(full.revision) },
         body: {
-          ...employeeView(ctx.params.employeeId, loaded.state, loaded.revision, { personal: true, on: ctx.query.asOf ?? todayOf(deps) }),
+          ...employeeView(ctx.params.employeeId, loaded.state, loaded.revision, { personal: true, on: ctx.query.asOf ?? deps.today() }),
           ...(ctx.query.asOf ? { asOf: ctx.query.asOf } : {}),
           ...(recordedBy ? { recordedBy: recordedBy.toISOString() } : {}),
         },
@@ -359,7 +358,7 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
       const q = ctx.query;
       const unitId = unitScope(ctx.principal, q.unitId);
       const rows: { employeeId: string; state: Employee }[] = [];
-      const today = todayOf(deps);
+      const today = deps.today();
       for (const [employeeId, state] of deps.roster.employees) {
         const career = careerOn(state, today);
         if (state.status === 'unknown') continue;
@@ -494,7 +493,7 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
     handler: async (ctx) => {
       await deps.roster.catchUp();
       const rules = deps.rules();
-      const on = ctx.query.on ?? todayOf(deps);
+      const on = ctx.query.on ?? deps.today();
       const unitId = unitScope(ctx.principal, ctx.query.unitId);
       const rows: { employeeId: string; unitId: string | null; inPostSince: string; yearsInPost: number }[] = [];
       for (const [employeeId, state] of deps.roster.employees) {
@@ -527,7 +526,7 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
     handler: async (ctx) => {
       await deps.roster.catchUp();
       const rules = deps.rules();
-      const from = ctx.query.from ?? deps.now().toISOString().slice(0, 10);
+      const from = ctx.query.from ?? deps.today();
       const months = ctx.query.months ?? rules.retirement.alertMonthsAhead;
       const until = addMonths(from, months);
       const unitId = unitScope(ctx.principal, ctx.query.unitId);
@@ -567,7 +566,7 @@ const queryRoutes = (deps: EmployeeRouteDeps): Route[] => [
     responses: { 200: { description: 'A page of the DUK' } },
     handler: async (ctx) => {
       await deps.roster.catchUp();
-      const on = ctx.query.on ?? todayOf(deps);
+      const on = ctx.query.on ?? deps.today();
       const unitId = unitScope(ctx.principal, ctx.query.unitId);
       const rows: (DukFacts & { unitId: string | null })[] = [];
       for (const [employeeId, state] of deps.roster.employees) {

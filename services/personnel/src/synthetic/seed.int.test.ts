@@ -105,6 +105,7 @@ describe('seedCity, on a SQLite store in a temp dir', () => {
       rules: () => DEFAULT_RULES,
       units: (unitIds) => loadUnitDirectory(store, unitIds, new Map()),
       now: () => new Date('2026-11-29T08:00:00Z'),
+      today: () => '2026-11-29',
     });
     const staff = { subject: 'staf-uji', role: 'hr-staff', correlationId: 'test' };
 

@@ -214,3 +214,15 @@ describe('fixed bugs', () => {
     expect((await namesOn('2021-01-01'))[unit]).toBe('Dinas Pertanahan');
   });
 });
+
+describe("on the city's clock", () => {
+  it('answers the units as of the date in Tanjungbalai (WIB) by default, not UTC\'s: 20:00 UTC on 31 December is 1 January there', async () => {
+    const late = await startPersonnelHarness({ now: () => new Date('2026-12-31T20:00:00Z') });
+    try {
+      const res = await (await late.as('auditor', 'auditor-1')).get('/v1/units').expect(200);
+      expect(res.body.asOf).toBe('2027-01-01');
+    } finally {
+      await late.close();
+    }
+  });
+});

@@ -41,7 +41,7 @@ export const unitView = (unitId: string, unit: Unit, asOf?: string) => ({
   positions: Object.values(unit.positions),
 });
 
-export const unitRoutes = (deps: { store: EventStore; units: UnitCache; roster: Roster; now: () => Date }): Route[] => {
+export const unitRoutes = (deps: { store: EventStore; units: UnitCache; roster: Roster; today: () => string }): Route[] => {
   const context = async (command: UnitCommand) => {
     const named = command.type === 'EstablishUnit' ? command.parentUnitId : command.type === 'DissolveUnit' ? command.successorUnitId : undefined;
     const directory = await loadUnitDirectory(deps.store, named ? [named] : [], deps.units);
@@ -135,7 +135,7 @@ export const unitRoutes = (deps: { store: EventStore; units: UnitCache; roster: 
       responses: { 200: { description: 'Units existing on the date' } },
       handler: async (ctx) => {
         await deps.roster.catchUp();
-        const asOf = ctx.query.asOf ?? deps.now().toISOString().slice(0, 10);
+        const asOf = ctx.query.asOf ?? deps.today();
         const items = [...deps.roster.units]
           .filter(([unitId]) => deps.roster.directory.existsOn(unitId, asOf))
           .map(([unitId, unit]) => unitView(unitId, unit, asOf))

@@ -7,7 +7,7 @@ import type { Logger } from '@asn/service-kit';
 import { employmentOf } from '../employees/employment';
 import { placeNeed, placeOpenNeeds, SERVICE_ACTOR, type PlacementDeps } from '../needs/placement';
 import { lostOnLeaving, ProgrammeDecisionError } from '../programmes/programme.domain';
-import { handleProgrammeCommand, today } from '../programmes/programme.handlers';
+import { handleProgrammeCommand } from '../programmes/programme.handlers';
 import { INBOX, type NeedRow } from '../readModel';
 
 /** The bus's consumer group, also the inbox's name (`project`), which the own events share. */
@@ -136,7 +136,7 @@ export const startTrainingConsumer = async (deps: PlacementDeps & { bus: Bus; lo
     return next;
   };
 
-  const leavingOf = (employeeId: string) => employmentOf(readModel.orgChart, employeeId, today(deps.now));
+  const leavingOf = (employeeId: string) => employmentOf(readModel.orgChart, employeeId, deps.today());
 
   const react = async (event: DecodedEvent): Promise<void> => {
     const { category, id } = parseStreamId(event.subject);

@@ -1,7 +1,6 @@
 import { CompetencyArea } from '@asn/contracts';
 import { defineRoute, ForbiddenError, limitParam, NotFoundError, type Principal, type Role, type Route } from '@asn/service-kit';
 import { z } from 'zod';
-import { today } from '../programmes/programme.handlers';
 import type { TrainingReadModel } from '../readModel';
 import type { TrainingRules } from '../rules/rules';
 import { competencyRecord, jpTally } from '../tally/jpTally';
@@ -21,12 +20,13 @@ const assertUnitScope = (principal: Principal | undefined, unitId: string | unde
 export interface EmployeeTrainingDeps {
   readModel: TrainingReadModel;
   rules: () => TrainingRules;
-  now: () => Date;
+  /** The city's date now: the year a JP tally is of by default, and the org chart's date while it runs. */
+  today: () => string;
 }
 
 /** The day the org chart is read for `year`: its last day, or today while the year runs. */
-const asOfFor = (year: number, now: () => Date): string => {
-  const day = today(now);
+const asOfFor = (year: number, today: () => string): string => {
+  const day = today();
   const last = `${year}-12-31`;
   return last < day ? last : day;
 };
@@ -46,8 +46,8 @@ export const employeeTrainingRoutes = (deps: EmployeeTrainingDeps): Route[] => [
     handler: (ctx) => {
       const { employeeId } = ctx.params;
       if (!isOfficial(ctx.principal) && ctx.principal?.subject !== employeeId) throw new ForbiddenError('An employee sees only their own training record.');
-      const year = ctx.query.year ?? deps.now().getUTCFullYear();
-      const employee = deps.readModel.orgChart.employeeOn(employeeId, asOfFor(year, deps.now));
+      const year = ctx.query.year ?? Number(deps.today().slice(0, 4));
+      const employee = deps.readModel.orgChart.employeeOn(employeeId, asOfFor(year, deps.today));
       const enrollments = deps.readModel.enrollmentsOf(employeeId);
       if (!employee && enrollments.length === 0) throw new NotFoundError('No such employee in the org chart.');
       if (isOfficial(ctx.principal)) assertUnitScope(ctx.principal, employee?.unitId);
@@ -89,8 +89,8 @@ export const employeeTrainingRoutes = (deps: EmployeeTrainingDeps): Route[] => [
       const { unitId } = ctx.params;
       assertUnitScope(ctx.principal, unitId);
       if (!deps.readModel.orgChart.unit(unitId)) throw new NotFoundError('No such unit in the org chart.');
-      const year = ctx.query.year ?? deps.now().getUTCFullYear();
-      const asOf = asOfFor(year, deps.now);
+      const year = ctx.query.year ?? Number(deps.today().slice(0, 4));
+      const asOf = asOfFor(year, deps.today);
       const members = deps.readModel.orgChart.membersOf(unitId, asOf);
       const completions = deps.readModel.completionsOf(members.map((m) => m.employeeId));
       const rules = deps.rules();

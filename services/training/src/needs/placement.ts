@@ -2,7 +2,7 @@ import { DuplicateEventIdError, derivedId } from '@asn/event-store';
 import type { Logger } from '@asn/service-kit';
 import { employmentOf } from '../employees/employment';
 import { activeEnrollmentOf, ProgrammeDecisionError, seatsLeft, type Programme } from '../programmes/programme.domain';
-import { handleProgrammeCommand, loadProgramme, today, type ProgrammeHandlerDeps } from '../programmes/programme.handlers';
+import { handleProgrammeCommand, loadProgramme, type ProgrammeHandlerDeps } from '../programmes/programme.handlers';
 import type { NeedRow, TrainingReadModel } from '../readModel';
 
 /** The actor recorded on what the service writes by itself. */
@@ -65,7 +65,7 @@ export const placeNeed = async (deps: PlacementDeps, need: Omit<NeedRow, 'status
   const known = deps.readModel.need(need.needId);
   if (known && known.status !== 'open') return 'already-placed';
   // The need's day is the day it is handled (the injected clock): a programme must start after it.
-  const day = today(deps.now);
+  const day = deps.today();
   // Only someone in service today, and on the programme's first day, is placed: the org chart says so. The
   // same facts go into the command, so the decider refuses what the choice below should never pick.
   const employment = employmentOf(deps.readModel.orgChart, need.employeeId, day);

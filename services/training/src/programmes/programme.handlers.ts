@@ -55,9 +55,9 @@ export interface CommandOutcome {
 export interface ProgrammeHandlerDeps {
   store: EventStore;
   now: () => Date;
+  /** The city's date now (the runtime's CITY_UTC_OFFSET_MINUTES): what the rules call today. */
+  today: () => string;
 }
-
-export const today = (now: () => Date): string => now().toISOString().slice(0, 10);
 
 /**
  * How often a command without `expectedRevision` decides again after losing a race for the programme's
@@ -88,7 +88,7 @@ export const handleProgrammeCommand = async (
     if (command.type !== 'ScheduleProgramme' && revision < 0) {
       throw new ProgrammeDecisionError('not-found', 'programme-not-found', 'No such programme.');
     }
-    const events = decideProgramme(command, state, { today: today(deps.now) });
+    const events = decideProgramme(command, state, { today: deps.today() });
     if (events.length === 0) return { state, revision, events, replayed: false };
     const metadata: EventMetadata = {
       actor: origin.actor,

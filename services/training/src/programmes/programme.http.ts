@@ -6,7 +6,7 @@ import { employmentOf } from '../employees/employment';
 import { placeOpenNeeds, type PlacementDeps } from '../needs/placement';
 import type { TrainingReadModel } from '../readModel';
 import { seatsLeft, type Enrollment, type Programme, type ProgrammeCommand } from './programme.domain';
-import { handleProgrammeCommand, loadProgramme, programmeStreamId, today, type CommandOrigin } from './programme.handlers';
+import { handleProgrammeCommand, loadProgramme, programmeStreamId, type CommandOrigin } from './programme.handlers';
 
 const Id = z.uuid().toLowerCase();
 const ProgrammeParams = z.strictObject({ programmeId: Id });
@@ -205,7 +205,7 @@ export const programmeRoutes = (deps: ProgrammeRouteDeps): Route[] => {
         // A leaving recorded ahead of its TMT counts too. The org chart may not have seen a leaving that is
         // already committed (the consumer is behind): then the consumer withdraws this enrolment as soon as
         // it has both (see startTrainingConsumer).
-        const employment = employmentOf(deps.readModel.orgChart, ctx.body.employeeId, today(deps.now));
+        const employment = employmentOf(deps.readModel.orgChart, ctx.body.employeeId, deps.today());
         const outcome = await run(
           ctx.params.programmeId,
           {
