@@ -2,10 +2,7 @@
 // Read-only: every chain of the ledger on an EventStoreDB server as of now, or the ledger against a digest an
 // auditor kept (the reporting service signs them on this engine too). Exits 0 when it verifies (and is unchanged
 // since the kept digest), 1 otherwise (also when the server cannot be reached after a few tries), 2 on bad arguments.
-import { verifyMain } from '@asn/event-store';
+import { storeVerifyTarget, verifyMain } from '@asn/event-store';
 import { openEsdbForCommand } from './command';
 
-verifyMain('EventStoreDB connection string', (connectionString) => {
-  const store = openEsdbForCommand(connectionString, 'verify');
-  return { storedForm: () => store.storedForm(), close: () => store.close() };
-});
+verifyMain('EventStoreDB connection string', (connectionString) => storeVerifyTarget(openEsdbForCommand(connectionString, 'verify')));

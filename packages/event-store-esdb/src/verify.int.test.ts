@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { makeDigest, verifyCommand, type NewEvent } from '@asn/event-store';
+import { makeDigest, storeVerifyTarget, verifyCommand, type NewEvent, type VerifyTarget } from '@asn/event-store';
 import { openEsdbEventStore, type EsdbEventStore } from './esdbEventStore';
 import { fakeEsdbClient, type FakeEsdbClient } from './testing/fakeEsdbClient';
 
@@ -19,8 +19,9 @@ describe('verify on EventStoreDB', () => {
   let client: FakeEsdbClient;
   let store: EsdbEventStore;
   const stream = `employee-${randomUUID()}`;
-  const verify = (...args: string[]) =>
-    verifyCommand(['esdb://fake', ...args], 'EventStoreDB connection string', () => ({ storedForm: () => store.storedForm(), close: async () => undefined }));
+  /** What verify.cli.ts opens, on the in-memory server; kept open between the runs of a test (afterEach closes it). */
+  const target = (): VerifyTarget => ({ ...storeVerifyTarget(store), close: async () => undefined });
+  const verify = (...args: string[]) => verifyCommand(['esdb://fake', ...args], 'EventStoreDB connection string', target);
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'asn-esdb-verify-'));
@@ -63,7 +64,7 @@ describe('verify on EventStoreDB', () => {
 
   it('refuses bad arguments and an unreadable digest', async () => {
     expect((await verify('--digest', join(dir, 'kept.json'))).code).toBe(2);
-    expect((await verifyCommand([], 'EventStoreDB connection string', () => ({ storedForm: () => store.storedForm(), close: async () => undefined }))).code).toBe(2);
+    expect((await verifyCommand([], 'EventStoreDB connection string', target)).code).toBe(2);
     expect(await verify('--digest', join(dir, 'none.json'), '--public-key', join(dir, 'none.pub'))).toMatchObject({ code: 1, out: expect.stringMatching(/^FAILED: cannot read the digest/) });
   });
 });

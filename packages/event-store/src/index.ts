@@ -41,7 +41,7 @@ export {
   type SignedDigest,
 } from './digest';
 export { loadOrCreateDigestKey, type DigestKey } from './digestKey';
-export { verifyCommand, verifyMain, type VerifyTarget } from './verdict';
+export { storeVerifyTarget, verifyCommand, verifyMain, type VerifyTarget } from './verdict';
 export { APPEND_CHANNEL, tracedAppend, type AppendMessage, type EventCheck } from './appendChannel';
 export { InMemoryEventStore } from './inMemory';
 export { derivedId, newId } from './ids';

@@ -1,7 +1,8 @@
+import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkAgainstDigest, publicKeyFromPem, type DigestCheck } from './digest';
-import { verifyEvents, type StoredForm, type VerifyReport } from './verify';
+import { verifyStore, type VerifiableStore, type VerifyReport } from './verify';
 
 /** The one line `./ledger verify` prints, and its exit code: 0 verified (and unchanged since the kept digest, when one was given), 1 not. */
 export interface Verdict {
@@ -28,12 +29,20 @@ export const digestVerdict = (check: DigestCheck, signed: unknown): Verdict => {
   return { code: 1, line: `FAILED: ${p?.kind ?? 'unknown'}${p?.stream ? ` at stream ${p.stream}` : ''}: ${p?.message ?? ''}` };
 };
 
-/** A store opened for `verify`: its stored form, the engine's own check of its files when it has one (nothing else is read when that fails). */
+/** A store opened for `verify`: the engine's own check of the whole store, and of the store against a kept digest. */
 export interface VerifyTarget {
-  storedForm(): StoredForm;
-  integrity?: () => string;
-  close(): Promise<void>;
+  /** Every chain as of now; `integrity` is the engine's check of its files (SQLite's quick_check), when it has one. */
+  verify: () => Promise<VerifyReport & { integrity?: string }>;
+  check: (signed: unknown, publicKey: KeyObject) => Promise<DigestCheck>;
+  close: () => Promise<void>;
 }
+
+/** A store of an engine that has nothing of its own to check besides its stored form (EventStoreDB). */
+export const storeVerifyTarget = (store: VerifiableStore & { close: () => Promise<void> }): VerifyTarget => ({
+  verify: () => verifyStore(store),
+  check: (signed, publicKey) => checkAgainstDigest(store.storedForm(), signed, publicKey),
+  close: () => store.close(),
+});
 
 /**
  * The `verify` command of either engine: `<store> [--digest <kept digest> --public-key <kept public key>]`, where
@@ -52,7 +61,7 @@ export const verifyCommand = async (argv: readonly string[], what: string, open:
   const store = positionals[0];
   if (!store || positionals.length > 1 || (values.digest === undefined) !== (values['public-key'] === undefined)) return usage;
   const say = (verdict: Verdict) => ({ code: verdict.code, out: `${verdict.line}\n`, err: '' });
-  let kept: { signed: unknown; publicKey: ReturnType<typeof publicKeyFromPem> } | undefined;
+  let kept: { signed: unknown; publicKey: KeyObject } | undefined;
   if (values.digest !== undefined && values['public-key'] !== undefined) {
     try {
       kept = { signed: JSON.parse(readFileSync(values.digest, 'utf8')) as unknown, publicKey: publicKeyFromPem(readFileSync(values['public-key'], 'utf8')) };
@@ -67,13 +76,9 @@ export const verifyCommand = async (argv: readonly string[], what: string, open:
     return say({ code: 1, line: `FAILED: ${(error as Error).message}` });
   }
   try {
-    const integrity = target.integrity?.();
-    if (integrity !== undefined && integrity !== 'ok') {
-      return say(kept ? { code: 1, line: `FAILED: store-does-not-verify: the file is damaged: ${integrity}` } : verifyVerdict({ ok: false, events: 0, streams: 0 }, integrity));
-    }
-    if (kept) return say(digestVerdict(await checkAgainstDigest(target.storedForm(), kept.signed, kept.publicKey), kept.signed));
-    const form = target.storedForm();
-    return say(verifyVerdict(await verifyEvents(form.events, form.heads, { gapFreePositions: form.gapFreePositions }), integrity));
+    if (kept) return say(digestVerdict(await target.check(kept.signed, kept.publicKey), kept.signed));
+    const report = await target.verify();
+    return say(verifyVerdict(report, report.integrity));
   } catch (error) {
     return say({ code: 1, line: `FAILED: ${(error as Error).message}` });
   } finally {

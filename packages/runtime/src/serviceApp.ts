@@ -41,18 +41,18 @@ export interface ServiceAppOptions {
   readonly audit?: AuditLog;
 }
 
-/**
- * A service's express app (no listen) on the runtime's adapters: its routes and the operations routes
- * (`GET /v1/store/head`, `GET /v1/relay`), `/readyz` over the store, its own checks and the relay, its error
- * mapper then the event store's, bearer tokens, idempotent commands and the service clock; request metrics
- * and `GET /metrics`, with the relay's lag among them (docs/observability.md).
- */
 /** Records a refusal for the caller's role as a denied access, in the roles they hold. */
 const deniedInto =
   (audit: AuditLog) =>
   (denial: Denial): void =>
     audit.record({ actor: { subject: denial.subject, role: denial.roles.join(',') || 'none', correlationId: denial.correlationId }, action: denial.action, subjects: denial.subjects, allowed: false });
 
+/**
+ * A service's express app (no listen) on the runtime's adapters: its routes and the operations routes
+ * (`GET /v1/store/head`, `GET /v1/relay`), `/readyz` over the store, its own checks and the relay, its error
+ * mapper then the event store's, bearer tokens, idempotent commands and the service clock; request metrics
+ * and `GET /metrics`, with the relay's lag among them (docs/observability.md).
+ */
 export const serviceApp = (deps: ServiceDeps, options: ServiceAppOptions): ReturnType<typeof createServiceApp> => {
   // One app per process in a deployment; the gauges read the relay's status at each scrape.
   if (deps.relay) observeRelay(deps.relay);

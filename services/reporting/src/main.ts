@@ -5,13 +5,12 @@ import { startTelemetry } from '@asn/service-kit/telemetry';
 const stopTelemetry = startTelemetry({ serviceName: 'reporting' });
 
 const main = async (): Promise<void> => {
-  const { assertCityClock, runService } = await import('@asn/runtime');
+  const { assertCityClock, rulesLoader, runService } = await import('@asn/runtime');
   const path = await import('node:path');
   const privacy = await import('@asn/privacy');
   const { loadOrCreateDigestKey } = await import('@asn/event-store');
   const { loadConfig } = await import('./config');
   const { createApp } = await import('./app');
-  const { rulesLoader } = await import('@asn/runtime');
   const { DEFAULT_FEEDBACK_RULES, FeedbackRules, TrainingRules } = await import('@asn/contracts');
   await runService({
     context: 'reporting',
